@@ -1,0 +1,177 @@
+"""The calculation: activity data x emission factors, per stage and per product.
+
+Pure functions over DataFrames; no formatting except the display table, which is
+built by :mod:`cfpreport.rounding` rules in :func:`display_tables`. Full precision
+everywhere else, in kg CO2e per functional unit.
+
+Columns of ``Results.activities`` (one row per activity, study order):
+    product, row, stage, factor, gas, label, amount, unit, basis, data_type, note,
+    annual_output, factor_name, factor_value, factor_unit, kg_per_denominator,
+    denominator, conversion, amount_per_unit, kgco2e
+Columns of ``Results.stages`` (one row per product and stage that has activities):
+    product, stage, kgco2e, shown_units, shown, share_units, share
+Columns of ``Results.products`` (one row per product, study order):
+    product, kgco2e, shown_units, shown, shares_total, shares_add_up
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from cfpreport.factors import FactorSet, load_gwp_sets
+from cfpreport.rounding import (
+    SHARE_DECIMALS,
+    apportion,
+    format_units,
+    half_up,
+    shares_from_shown,
+    shares_largest_remainder,
+)
+from cfpreport.stages import STAGES
+from cfpreport.study import Study
+from cfpreport.units import conversion_factor
+
+KG_PER_DISPLAY_UNIT = {"kg": 1.0, "t": 1000.0}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the calculation needs from a study besides its activities."""
+
+    gwp: str
+    unit: str  # display unit of mass: "t" or "kg" CO2e
+    decimals: int
+    shares: str  # "shown-values" or "largest-remainder"
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything computed for one study; every number a report shows comes from here."""
+
+    settings: Settings
+    factor_set: FactorSet
+    activities: pd.DataFrame
+    stages: pd.DataFrame
+    products: pd.DataFrame
+
+    @property
+    def display_unit(self) -> str:
+        return f"{self.settings.unit}CO2e"
+
+
+def calculate(study: Study, factor_set: FactorSet) -> Results:
+    """Compute the footprint of every product in a validated study."""
+    settings = Settings(gwp=study.study.gwp, unit=study.study.unit,
+                        decimals=study.study.decimals, shares=study.study.shares)
+    activities = activity_frame(study)
+    return calculate_frame(activities, factor_set, settings)
+
+
+def calculate_frame(activities: pd.DataFrame, factor_set: FactorSet,
+                    settings: Settings) -> Results:
+    """Compute results from an activity frame (the hot path; vectorised, no row loops)."""
+    priced = price_activities(activities, factor_set, settings.gwp)
+    stages = (priced.groupby(["product", "stage"], sort=False, observed=True)["kgco2e"].sum()
+              .reset_index())
+    stages["stage"] = pd.Categorical(stages["stage"], categories=STAGES, ordered=True)
+    product_order = pd.Categorical(stages["product"], categories=pd.unique(activities["product"]),
+                                   ordered=True)
+    stages = stages.assign(_order=product_order).sort_values(["_order", "stage"]).drop(
+        columns="_order").reset_index(drop=True)
+    stages["stage"] = stages["stage"].astype(str)
+    totals = (priced.groupby("product", sort=False)["kgco2e"].sum().reset_index())
+    stages, products = display_tables(stages, totals, settings)
+    return Results(settings, factor_set, priced, stages, products)
+
+
+def activity_frame(study: Study) -> pd.DataFrame:
+    """Flatten the study's activities into one row each, in study order."""
+    rows = [
+        (product.id, row, a.stage, a.factor, a.gas, a.label, a.amount, a.unit, a.basis,
+         a.data_type, a.note, product.annual_output)
+        for product in study.products
+        for row, a in enumerate(product.activities)
+    ]
+    columns = ["product", "row", "stage", "factor", "gas", "label", "amount", "unit", "basis",
+               "data_type", "note", "annual_output"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame["amount"] = frame["amount"].astype(float)
+    frame["annual_output"] = frame["annual_output"].astype(float)
+    return frame
+
+
+def factor_frame(factor_set: FactorSet, factor_ids: list[str], gwp: str) -> pd.DataFrame:
+    """One row per factor id used (plus one per gas), with its value per denominator."""
+    rows = []
+    for factor_id in factor_ids:
+        factor = factor_set.get(factor_id)
+        rows.append((factor_id, None, factor.name, factor.value, factor.unit,
+                     factor.kg_per_denominator, factor.denominator,
+                     factor.density.value if factor.density else np.nan))
+    gwp_set = load_gwp_sets()[gwp]
+    for gas, value in gwp_set.values.items():
+        rows.append((None, gas, f"{gas}（GWP100, IPCC {gwp}）", value, "kgCO2e/kg", value, "kg",
+                     np.nan))
+    return pd.DataFrame.from_records(rows, columns=[
+        "factor", "gas", "factor_name", "factor_value", "factor_unit", "kg_per_denominator",
+        "denominator", "density"])
+
+
+def price_activities(activities: pd.DataFrame, factor_set: FactorSet, gwp: str) -> pd.DataFrame:
+    """Attach factor, unit conversion and emissions (kg CO2e per functional unit) to rows."""
+    used = sorted(activities["factor"].dropna().unique())
+    factors = factor_frame(factor_set, used, gwp)
+    key = activities["factor"].fillna("gas:" + activities["gas"].fillna(""))
+    factor_key = factors["factor"].fillna("gas:" + factors["gas"].fillna(""))
+    priced = activities.assign(_key=key).merge(
+        factors.drop(columns=["factor", "gas"]).assign(_key=factor_key),
+        on="_key", how="left", validate="many_to_one")
+    if priced["kg_per_denominator"].isna().any():
+        missing = sorted(priced.loc[priced["kg_per_denominator"].isna(), "_key"].unique())
+        raise KeyError(f"activities reference factors that were not checked: {missing}")
+    priced["conversion"] = unit_conversions(priced)
+    per_unit_divisor = np.where(priced["basis"].to_numpy() == "annual",
+                                priced["annual_output"].to_numpy(), 1.0)
+    priced["amount_per_unit"] = priced["amount"] / per_unit_divisor
+    priced["kgco2e"] = (priced["amount_per_unit"] * priced["conversion"]
+                        * priced["kg_per_denominator"])
+    return priced.drop(columns="_key")
+
+
+def unit_conversions(priced: pd.DataFrame) -> pd.Series:
+    """Conversion of each row's unit to its factor's denominator, computed once per pair."""
+    pairs = priced[["unit", "denominator", "density"]].drop_duplicates()
+    pairs = pairs.assign(conversion=[
+        conversion_factor(unit, denominator, None if np.isnan(density) else float(density))
+        for unit, denominator, density in pairs.itertuples(index=False)])
+    merged = priced[["unit", "denominator", "density"]].merge(
+        pairs, on=["unit", "denominator", "density"], how="left", validate="many_to_one")
+    return merged["conversion"].set_axis(priced.index)
+
+
+def display_tables(stages: pd.DataFrame, totals: pd.DataFrame,
+                   settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Add shown values and shares (see :mod:`cfpreport.rounding` for the rules)."""
+    scale = 10**settings.decimals / KG_PER_DISPLAY_UNIT[settings.unit]
+    totals = totals.copy()
+    totals["shown_units"] = half_up(totals["kgco2e"] * scale)
+    target = stages["product"].map(totals.set_index("product")["shown_units"])
+    stages = stages.copy()
+    stages["shown_units"] = apportion(stages["kgco2e"] * scale, stages["product"], target)
+    if settings.shares == "largest-remainder":
+        stages["share_units"] = shares_largest_remainder(stages["shown_units"], target,
+                                                         stages["product"])
+    else:
+        stages["share_units"] = shares_from_shown(stages["shown_units"], target)
+    stages["shown"] = format_units(stages["shown_units"], settings.decimals)
+    stages["share"] = format_units(stages["share_units"], SHARE_DECIMALS)
+    share_sums = stages.groupby("product", sort=False)["share_units"].sum()
+    totals["shown"] = format_units(totals["shown_units"], settings.decimals)
+    totals["shares_total"] = format_units(totals["product"].map(share_sums).fillna(0),
+                                          SHARE_DECIMALS)
+    totals["shares_add_up"] = totals["product"].map(share_sums).fillna(0) == 10**(
+        SHARE_DECIMALS + 2)
+    return stages, totals

@@ -1,0 +1,318 @@
+"""Read a study file: safe YAML with positions -> validated :class:`Study`.
+
+Every problem in the file is collected and raised at once as a :class:`StudyError`,
+each located as ``study.yaml:LINE:COL field.path: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from cfpreport.errors import Problem, StudyError
+from cfpreport.study import Study
+
+# A path inside the document: keys and list indices, e.g. ("products", 0, "activities").
+FieldPath = tuple[str | int, ...]
+Positions = dict[FieldPath, tuple[int, int]]
+
+MAX_FILE_BYTES = 5_000_000  # a study is text; anything larger is a mistake or an attack
+
+
+def load_study(path: str | Path) -> Study:
+    """Load, parse and validate a study file; raise StudyError listing every problem."""
+    study, problems = load_study_with_problems(path)
+    if problems:
+        raise StudyError(problems)
+    return study
+
+
+def load_study_with_problems(path: str | Path) -> tuple[Study, list[Problem]]:
+    """Load a study whose shape is valid, returning it with its cross-field problems.
+
+    Shape problems (unknown keys, wrong types) still raise, since no Study can be
+    built; the cross-field problems are returned so callers can add their own checks
+    (the factor checks) and report everything in one message.
+    """
+    path = Path(path)
+    text = read_text(path)
+    data, positions = parse_yaml(text, str(path))
+    problems = validate_shape(data, positions, str(path))
+    if problems:
+        raise StudyError(problems)
+    study = Study.model_validate(data)
+    study._path = path.resolve()
+    study._name = str(path)
+    study._positions = positions
+    return study, [*cross_field_problems(study, str(path)), *image_problems(study, str(path))]
+
+
+def read_text(path: Path) -> str:
+    """Read a study file as UTF-8, with a readable error for each way this fails."""
+    name = str(path)
+    if not path.is_file():
+        raise StudyError.single(name, "no such file" if not path.exists() else "not a file")
+    raw = path.read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        raise StudyError.single(name, f"file is {len(raw)} bytes; a study file is at most "
+                                      f"{MAX_FILE_BYTES} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        raise StudyError.single(
+            name, f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8 "
+                  "(GBK/GB2312 files must be converted)", line=line, column=column) from None
+    if not text.strip():
+        raise StudyError.single(name, "is empty; a study needs at least report:, company:, "
+                                      "study: and products:")
+    return text
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, Positions]:
+    """Parse YAML safely into plain data plus the (line, column) of every field.
+
+    Only the YAML core types are built (no Python objects). Anchors and aliases are
+    refused: they are how "billion laughs" files blow up, and studies never need them.
+    """
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                mark = event.start_mark
+                raise StudyError.single(
+                    name, "YAML anchors and aliases (&name, *name) are not allowed in study "
+                          "files; write the value out", line=mark.line + 1, column=mark.column + 1)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        message = f"YAML syntax error: {err.problem or err.context}"
+        raise StudyError.single(name, message, line=mark.line + 1 if mark else None,
+                                column=mark.column + 1 if mark else None) from None
+    if root is None:
+        raise StudyError.single(name, "is empty; a study needs report:, company:, study: "
+                                      "and products:")
+    positions: Positions = {}
+    problems: list[Problem] = []
+    data = node_to_data(root, (), positions, problems, name)
+    if problems:
+        raise StudyError(problems)
+    if not isinstance(data, dict):
+        raise StudyError.single(name, "must be a mapping with report:, company:, study: and "
+                                      "products:", line=1, column=1)
+    return data, positions
+
+
+def node_to_data(node: yaml.Node, path: FieldPath, positions: Positions,
+                 problems: list[Problem], name: str) -> Any:
+    """Turn a composed YAML node into plain data, recording each node's position."""
+    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = SCALARS.construct_object(key_node) if isinstance(
+                key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int | float | bool) or key is None:
+                problems.append(Problem(name, key_node.start_mark.line + 1,
+                                        key_node.start_mark.column + 1, format_path(path),
+                                        "keys must be plain words"))
+                continue
+            key = str(key)
+            if key in mapping:
+                problems.append(Problem(name, key_node.start_mark.line + 1,
+                                        key_node.start_mark.column + 1, format_path((*path, key)),
+                                        "duplicate key; each key may appear once"))
+                continue
+            mapping[key] = node_to_data(value_node, (*path, key), positions, problems, name)
+            positions[("#key", *path, key)] = (key_node.start_mark.line + 1,
+                                               key_node.start_mark.column + 1)
+        return mapping
+    if isinstance(node, yaml.SequenceNode):
+        return [node_to_data(item, (*path, index), positions, problems, name)
+                for index, item in enumerate(node.value)]
+    return SCALARS.construct_object(node)
+
+
+# One constructor for scalars only: it knows the YAML core types (int, float, bool,
+# null, timestamps) and nothing that builds objects.
+SCALARS = yaml.SafeLoader("")
+
+
+def validate_shape(data: dict, positions: Positions, name: str) -> list[Problem]:
+    """Validate against the Study model; translate every pydantic error into a Problem."""
+    try:
+        Study.model_validate(data)
+    except ValidationError as err:
+        return [problem_from_pydantic(error, data, positions, name) for error in err.errors()]
+    return []
+
+
+def problem_from_pydantic(error: dict, data: Any, positions: Positions, name: str) -> Problem:
+    """Locate one pydantic error in the file and say it in plain words."""
+    loc = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        line, column = locate(("#key", *loc), positions)
+        allowed = allowed_keys(loc[:-1])
+        return Problem(name, line, column, format_path(loc),
+                       unknown_key_message(str(loc[-1]), allowed))
+    if kind == "missing":
+        line, column = locate(loc[:-1], positions)
+        return Problem(name, line, column, format_path(loc), f"missing required key "
+                                                             f"'{loc[-1]}'")
+    line, column = locate(loc, positions)
+    return Problem(name, line, column, format_path(loc), plain_message(error, loc))
+
+
+def plain_message(error: dict, loc: FieldPath) -> str:
+    """Rephrase a pydantic message for people who write study files."""
+    kind, message = error["type"], error["msg"]
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    given = error.get("input")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        options = [part.strip(" '") for part in expected.replace(" or ", ", ").split(",")]
+        what = "stage" if loc and loc[-1] == "stage" else "value"
+        hint = did_you_mean(str(given), options)
+        return f"unknown {what} {given!r};{hint} valid: {', '.join(options)}"
+    if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"{given!r} is not a date; write it as YYYY-MM-DD (e.g. 2025-02-26)"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "number"):
+        return (f"{given!r} cannot be used in a file name; use letters, digits, '-', '_' "
+                "and '.' only")
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"{given!r} is not a number; {message[0].lower()}{message[1:]}"
+    return message[0].lower() + message[1:] if message else kind
+
+
+def unknown_key_message(key: str, allowed: list[str]) -> str:
+    hint = did_you_mean(key, allowed)
+    return f"unknown key '{key}';{hint} allowed here: {', '.join(allowed)}"
+
+
+def did_you_mean(word: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" did you mean '{close[0]}'?" if close else ""
+
+
+def allowed_keys(loc: FieldPath) -> list[str]:
+    """Return the keys the model accepts at a location, by walking the Study model."""
+    annotation: Any = Study
+    for part in loc:
+        annotation = unwrap(annotation)
+        if isinstance(part, int):
+            annotation = unwrap(typing.get_args(annotation)[0] if typing.get_args(
+                annotation) else annotation)
+            continue
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            annotation = annotation.model_fields[part].annotation
+        else:  # a dict keyed by stage: its values are the model
+            args = typing.get_args(annotation)
+            annotation = args[-1] if args else annotation
+    annotation = unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return list(annotation.model_fields)
+    return []
+
+
+def unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] from an annotation."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        members = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return members[0] if len(members) == 1 else annotation
+    return annotation
+
+
+def locate(path: FieldPath, positions: Positions) -> tuple[int | None, int | None]:
+    """Return the position of a field, or of its nearest parent that is in the file."""
+    while path and path not in positions:
+        path = path[:-1]
+    return positions.get(path, (None, None))
+
+
+def format_path(path: FieldPath) -> str:
+    """Write a field path the way users read it: products[0].activities[2].amount."""
+    text = ""
+    for part in path:
+        if part == "#key":
+            continue
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def cross_field_problems(study: Study, name: str) -> list[Problem]:
+    """Find what a single field cannot know: duplicate ids, annual basis without output."""
+    seen: dict[str, int] = {}
+    problems = []
+    for index, product in enumerate(study.products):
+        if product.id in seen:
+            line, column = study.position("products", index, "id")
+            problems.append(Problem(name, line, column, f"products[{index}].id",
+                                    f"duplicate product id '{product.id}' (also "
+                                    f"products[{seen[product.id]}]); ids name the output "
+                                    "files and must be unique"))
+        seen.setdefault(product.id, index)
+    factor_ids: dict[str, int] = {}
+    for index, factor in enumerate(study.factors):
+        if factor.id in factor_ids:
+            line, column = study.position("factors", index, "id")
+            problems.append(Problem(name, line, column, f"factors[{index}].id",
+                                    f"duplicate factor id '{factor.id}' (also "
+                                    f"factors[{factor_ids[factor.id]}])"))
+        factor_ids.setdefault(factor.id, index)
+    for p_index, product in enumerate(study.products):
+        for a_index, activity in enumerate(product.activities):
+            if activity.basis == "annual" and product.annual_output is None:
+                line, column = study.position("products", p_index, "activities", a_index,
+                                              "basis")
+                problems.append(Problem(
+                    name, line, column, f"products[{p_index}].activities[{a_index}].basis",
+                    "basis: annual divides by the product's annual_output, which is missing; "
+                    f"add annual_output to products[{p_index}] or use basis: per_unit"))
+    return problems
+
+
+def image_problems(study: Study, name: str) -> list[Problem]:
+    """Check that every image path stays inside the study folder and exists."""
+    problems = []
+    images: list[tuple[FieldPath, str | None]] = [
+        (("company", "images", key), value)
+        for key, value in study.company.images.model_dump().items()]
+    for index, product in enumerate(study.products):
+        images += [(("products", index, "images", key), value)
+                   for key, value in product.images.model_dump().items()]
+    for field_path, value in images:
+        if value is None:
+            continue
+        message = image_path_problem(study.folder, value)
+        if message:
+            line, column = study.position(*field_path)
+            problems.append(Problem(name, line, column, format_path(field_path), message))
+    return problems
+
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+def image_path_problem(folder: Path, value: str) -> str | None:
+    """Say what is wrong with an image path, or None if it is a usable file in the folder."""
+    if "://" in value or value.startswith(("data:", "//")):
+        return f"{value!r} is a URL; images must be files in the study's folder"
+    candidate = Path(value)
+    if candidate.is_absolute():
+        return f"{value!r} is an absolute path; give a path relative to the study's folder"
+    resolved = (folder / candidate).resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        return f"{value!r} leaves the study's folder; images must be inside {folder}"
+    if resolved.suffix.lower() not in IMAGE_SUFFIXES:
+        return f"{value!r} is not an image; use one of {', '.join(sorted(IMAGE_SUFFIXES))}"
+    if not resolved.is_file():
+        return f"image file {value!r} not found in {folder}"
+    return None

@@ -1,0 +1,89 @@
+"""The results JSON (``cfpreport.results/1``): the machine-readable contract.
+
+Floats are full precision in kg CO2e per functional unit; ``display`` holds the
+strings the report prints. Extend, never rename.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from cfpreport.calculate import Results
+from cfpreport.study import Study
+
+SCHEMA = "cfpreport.results/1"
+
+
+def results_document(study: Study, results: Results) -> dict[str, Any]:
+    """Build the results JSON document of a study as plain data."""
+    factor_set = results.factor_set
+    stages_by_product = {product: group for product, group in results.stages.groupby(
+        "product", sort=False)}
+    activities_by_product = {product: group for product, group in results.activities.groupby(
+        "product", sort=False)}
+    totals = results.products.set_index("product")
+    products = []
+    for product in study.products:
+        stages = stages_by_product[product.id]
+        total = totals.loc[product.id]
+        products.append({
+            "id": product.id,
+            "name": product.name,
+            "model": product.model,
+            "functional_unit": product.functional_unit,
+            "total_kgco2e": float(total["kgco2e"]),
+            "stages": {row.stage: float(row.kgco2e) for row in stages.itertuples()},
+            "display": {
+                "unit": results.display_unit,
+                "total": total["shown"],
+                "stages": {row.stage: {"value": row.shown, "share": row.share}
+                           for row in stages.itertuples()},
+                "shares_total": total["shares_total"],
+                "shares_method": results.settings.shares,
+            },
+            "activities": [activity_entry(row) for row in
+                           activities_by_product[product.id].to_dict("records")],
+        })
+    return {
+        "schema": SCHEMA,
+        "report_number": study.report.number,
+        "factor_set": {"name": factor_set.name, "version": factor_set.version,
+                       "sha256": factor_set.sha256},
+        "gwp": results.settings.gwp,
+        "products": products,
+    }
+
+
+def activity_entry(row: dict) -> dict[str, Any]:
+    entry = {
+        "stage": row["stage"],
+        "factor": row["factor"],
+        "amount": row["amount"],
+        "unit": row["unit"],
+        "basis": row["basis"],
+        "amount_per_unit": row["amount_per_unit"],
+        "factor_value": row["factor_value"],
+        "factor_unit": row["factor_unit"],
+        "kgco2e": row["kgco2e"],
+    }
+    if row["gas"] is not None:
+        entry["gas"] = row["gas"]
+        del entry["factor"]
+    if row["label"] is not None:
+        entry["label"] = row["label"]
+    return {key: clean(value) for key, value in entry.items()}
+
+
+def clean(value: Any) -> Any:
+    """Turn numpy scalars into plain Python values for json."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,227 @@
+"""Pydantic models of the study file (see the README's "Study file" section).
+
+The keys are a public contract: users keep study files for years. Unknown keys are
+rejected (``extra="forbid"``) so that a typo never silently drops data. Rules that
+involve the factor set (does the factor exist, does the unit convert) live in
+:mod:`cfpreport.checks`, because the set is chosen at build time.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from cfpreport.stages import StageKey
+
+FactorKind = Literal["grid_co2", "electricity_footprint", "fuel_combustion", "transport",
+                     "material", "other"]
+
+DEFAULT_STANDARDS = [
+    "PAS 2050:2011 《商品和服务在生命周期内的温室气体排放评价规范》",
+    "GB/T 24067-2024/ISO 14067:2018 《温室气体产品碳足迹 量化要求和指南》",
+]
+
+DEFAULT_ALLOCATION = (
+    "由于各车间用电量、能源消耗量未按产品及工序分开统计，本次评价按产品的年产量"
+    "（物理产出）将全厂年度活动数据分配至单位产品。"
+)
+
+DEFAULT_RECOMMENDATIONS = [
+    "建立文档管理规范，保存、维护有关温室气体年度报告的文档和数据记录，确保相关文档在第三方核查"
+    "以及向主管部门汇报时可用。",
+    "数据收集与管理，建议采用数字化工具（如 ERP 系统、碳管理软件）实现数据的自动化收集和实时更新；"
+    "加强与供应商的合作，确保供应链数据的透明性和完整性。",
+    "员工培训与能力建设，组织碳足迹管理相关培训，提升员工的专业能力。",
+]
+
+
+class Model(BaseModel):
+    """Base of every study-file section: unknown keys are errors, numbers may be text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class TeamMember(Model):
+    name: str = Field(min_length=1)
+    role: str = "组员"
+    organization: str | None = None
+    certificate: str | None = None
+
+
+class Issuer(Model):
+    name: str = Field(min_length=1)
+
+
+class ReportInfo(Model):
+    number: str = Field(min_length=1, pattern=r"^[^/\\:*?\"<>|\s]+$")
+    title: str = "产品碳足迹报告"
+    issued: date
+    revision: int = Field(default=1, ge=0)
+    status: Literal["draft", "final"] = "final"
+    language: Literal["zh"] = "zh"
+    standards: list[str] = Field(default_factory=lambda: list(DEFAULT_STANDARDS), min_length=1)
+    issuer: Issuer
+    prepared_by: str | None = None
+    team: list[TeamMember] = Field(default_factory=list)
+    site_days: float | None = Field(default=None, ge=0)
+
+
+class Contact(Model):
+    name: str | None = None
+    phone: str | None = None
+
+
+class CompanyImages(Model):
+    overview: str | None = None
+    layout: str | None = None
+
+
+class Company(Model):
+    name: str = Field(min_length=1)
+    address: str | None = None
+    legal_representative: str | None = None
+    contact: Contact = Field(default_factory=Contact)
+    founded: date | None = None
+    overview: str = ""
+    introduction: str = ""
+    images: CompanyImages = Field(default_factory=CompanyImages)
+
+
+class Period(Model):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def end_not_before_start(self) -> Period:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class StageScope(Model):
+    included: str = "/"
+    excluded: str = "/"
+
+
+class StudyScope(Model):
+    period: Period
+    boundary: Literal["cradle-to-grave", "cradle-to-gate"] = "cradle-to-grave"
+    gwp: Literal["AR4", "AR5", "AR6"] = "AR5"
+    factor_set: str = "cn-2024"
+    unit: Literal["t", "kg"] = "kg"
+    decimals: int = Field(default=4, ge=0, le=8)
+    shares: Literal["shown-values", "largest-remainder"] = "shown-values"
+    allocation: str = DEFAULT_ALLOCATION
+    stages: dict[StageKey, StageScope] = Field(default_factory=dict)
+    recommendations: list[str] = Field(default_factory=lambda: list(DEFAULT_RECOMMENDATIONS))
+
+
+class ProductImages(Model):
+    photo: str | None = None
+    process: str | None = None
+
+
+class Activity(Model):
+    stage: StageKey
+    factor: str | None = None
+    gas: str | None = None
+    amount: float
+    unit: str = Field(min_length=1)
+    basis: Literal["annual", "per_unit"] = "per_unit"
+    label: str | None = None
+    data_type: Literal["primary", "secondary"] = "primary"
+    note: str | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def amount_is_finite_and_not_negative(cls, amount: float) -> float:
+        if not math.isfinite(amount):
+            raise ValueError("must be a finite number (got NaN or infinity)")
+        if amount < 0:
+            raise ValueError(
+                f"must be >= 0 (got {amount:g}); report recycling credits separately, "
+                "not as negative amounts"
+            )
+        return amount
+
+    @model_validator(mode="after")
+    def factor_or_gas(self) -> Activity:
+        if (self.factor is None) == (self.gas is None):
+            raise ValueError(
+                "give either `factor:` (an emission factor id) or `gas:` (a direct release "
+                "such as SF6, converted with the study's GWP set), not both and not neither"
+            )
+        return self
+
+
+class Product(Model):
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = Field(min_length=1)
+    model: str | None = None
+    functional_unit: str = "1 台"
+    annual_output: float | None = None
+    functions: str = ""
+    process_flow: str = ""
+    images: ProductImages = Field(default_factory=ProductImages)
+    activities: list[Activity] = Field(min_length=1)
+
+    @field_validator("annual_output")
+    @classmethod
+    def output_is_positive(cls, output: float | None) -> float | None:
+        if output is not None and not (math.isfinite(output) and output > 0):
+            raise ValueError(f"must be a positive number of units (got {output:g})")
+        return output
+
+
+class StudyFactor(Model):
+    """A factor defined in the study itself; overrides a set factor with the same id."""
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    value: float = Field(ge=0, allow_inf_nan=False)
+    unit: str = Field(min_length=1)
+    source: str = Field(min_length=1)
+    publisher: str | None = None
+    published: date | None = None
+    year: int | None = None
+    kind: FactorKind = "other"
+    verified: bool = False
+    density: float | None = Field(default=None, gt=0, description="kg/L, for fuels in litres")
+    note: str | None = None
+
+
+class Study(Model):
+    report: ReportInfo
+    company: Company
+    study: StudyScope
+    products: list[Product] = Field(min_length=1)
+    factors: list[StudyFactor] = Field(default_factory=list)
+
+    # Where the study came from: set by the loader, used for messages and image paths.
+    _path: Path | None = PrivateAttr(default=None)
+    _name: str = PrivateAttr(default="<study>")
+    _positions: dict[tuple, tuple[int, int]] = PrivateAttr(default_factory=dict)
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def source_name(self) -> str:
+        """The file name as the user gave it, for messages."""
+        return self._name
+
+    @property
+    def folder(self) -> Path:
+        return self._path.parent if self._path else Path.cwd()
+
+    def position(self, *field_path: str | int) -> tuple[int | None, int | None]:
+        """Return (line, column) of a field in the source file, or of its nearest parent."""
+        path = tuple(field_path)
+        while path not in self._positions and path:
+            path = path[:-1]
+        return self._positions.get(path, (None, None))

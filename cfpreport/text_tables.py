@@ -1,0 +1,91 @@
+"""Plain-text and JSON views for the terminal (``calc`` and ``factors``)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from cfpreport.calculate import Results
+from cfpreport.factors import FactorSet
+from cfpreport.stages import STAGE_LABELS
+from cfpreport.study import Study
+
+
+def width(text: str) -> int:
+    """Terminal width of a string: CJK characters take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int, right: bool = False) -> str:
+    fill = " " * max(0, columns - width(text))
+    return fill + text if right else text + fill
+
+
+def table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    widths = [max(width(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(pad(c, widths[i], i in right) for i, c in enumerate(header)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(pad(c, widths[i], i in right) for i, c in enumerate(row)) for row in rows]
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def results_text(study: Study, results: Results) -> str:
+    """One readable table per product: stage, shown value, share; then the total."""
+    unit = results.display_unit
+    blocks = [f"{study.report.number}  factor set {results.factor_set.name} "
+              f"{results.factor_set.version}  GWP {results.settings.gwp}"]
+    totals = results.products.set_index("product")
+    for product in study.products:
+        stages = results.stages[results.stages["product"] == product.id]
+        rows = [[STAGE_LABELS[r.stage], r.shown, f"{r.share} %"] for r in stages.itertuples()]
+        total = totals.loc[product.id]
+        rows.append(["合计 total", total["shown"], f"{total['shares_total']} %"])
+        title = f"\n{product.name} {product.model or ''} ({product.functional_unit})".rstrip()
+        note = "" if total["shares_add_up"] else (
+            "\nnote: shares are computed from the shown values and add up to "
+            f"{total['shares_total']} % (set study.shares: largest-remainder to force 100.00 %)")
+        blocks.append(title + "\n" + table(["stage", unit, "share"], rows, right={1, 2}) + note)
+    return "\n".join(blocks)
+
+
+def factor_sets_text(sets: list[FactorSet]) -> str:
+    rows = [[s.name, s.version, str(s.published or ""), s.title] for s in sets]
+    return table(["set", "version", "published", "title"], rows)
+
+
+def factor_set_text(factor_set: FactorSet) -> str:
+    """Every factor of a set with value, unit, source and date; aliases first."""
+    lines = [f"{factor_set.name} {factor_set.version}: {factor_set.title}",
+             f"sha256 {factor_set.sha256}", ""]
+    rows = []
+    for factor_id in factor_set.ids():
+        factor = factor_set.get(factor_id)
+        alias = factor_set.aliases.get(factor_id)
+        name = f"-> {alias}" if alias else factor.name
+        rows.append([factor_id, f"{factor.value:.6g}", factor.unit, name,
+                     str(factor.published or ""), "yes" if factor.verified else "no"])
+    lines.append(table(["id", "value", "unit", "name", "published", "verified"], rows, {1}))
+    chains = [(fid, factor_set.factors[fid].chain) for fid in sorted(factor_set.factors)
+              if factor_set.factors[fid].chain]
+    if chains:
+        lines.append("\nfuel factors = NCV x carbon content x oxidation x 44/12:")
+        for fid, chain in chains:
+            factor = factor_set.factors[fid]
+            lines.append(f"  {fid}: {chain.ncv} {chain.ncv_unit} x {chain.carbon_content} tC/GJ "
+                         f"x {chain.oxidation} x 44/12 = {factor.value:.4f} {factor.unit}")
+    sources = sorted({(f.source, f.publisher or "") for f in factor_set.factors.values()})
+    lines.append("\nsources:")
+    lines += [f"  {source}" + (f" ({publisher})" if publisher else "")
+              for source, publisher in sources]
+    return "\n".join(lines)
+
+
+def factor_set_json(factor_set: FactorSet) -> str:
+    document = {
+        "name": factor_set.name, "version": factor_set.version, "title": factor_set.title,
+        "published": str(factor_set.published) if factor_set.published else None,
+        "sha256": factor_set.sha256, "aliases": factor_set.aliases,
+        "factors": {fid: f.model_dump(mode="json") for fid, f in
+                    sorted(factor_set.factors.items())},
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)

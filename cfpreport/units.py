@@ -1,0 +1,102 @@
+"""Physical units of activity data and emission factors, on top of pint.
+
+A factor's unit reads ``<mass><gas>/<denominator>``, e.g. ``kgCO2/kWh``,
+``tCO2/10^4 Nm3``, ``kgCO2e/t·km``. An activity's amount must convert to the
+denominator: MWh to kWh, kg to t, m3 to 10^4 Nm3, and litres to tonnes through the
+fuel's density.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pint
+
+# Normal cubic metres (Nm3) are counted as cubic metres: Chinese energy statistics
+# already report gas volumes at standard conditions, so no pressure correction applies.
+_SPELLINGS = [
+    (re.compile(r"(10\^4|10⁴|万)\s*"), "1e4*"),
+    (re.compile(r"Nm3|Nm³"), "m**3"),
+    (re.compile(r"m3|m³"), "m**3"),
+    (re.compile(r"[·•×*]|(?<=t)(?=km)"), "*"),
+    (re.compile(r"(?i)\bkwh\b"), "kWh"),
+    (re.compile(r"(?i)\bmwh\b"), "MWh"),
+    (re.compile(r"(?<![A-Za-z])l\b"), "L"),
+]
+
+FACTOR_UNIT = re.compile(r"^\s*(?P<mass>g|kg|t)\s*(?P<gas>CO2e|CO2eq|CO2)\s*/\s*(?P<den>.+?)\s*$")
+KG_PER = {"g": 0.001, "kg": 1.0, "t": 1000.0}
+
+
+class UnitError(ValueError):
+    """A unit cannot be read, or cannot be converted to the unit asked for."""
+
+
+@cache
+def registry() -> pint.UnitRegistry:
+    ureg = pint.UnitRegistry()
+    ureg.define("tonne_km = tonne * kilometer")
+    return ureg
+
+
+def quantity_of(unit: str) -> pint.Quantity:
+    """Parse a unit as written in a study (``kWh``, ``t·km``, ``10^4 Nm3``) into a quantity."""
+    text = unit.strip()
+    for pattern, replacement in _SPELLINGS:
+        text = pattern.sub(replacement, text)
+    try:
+        value = registry().parse_expression(text)
+    except Exception as err:  # pint raises several unrelated types for bad text
+        raise UnitError(f"unknown unit {unit!r}") from err
+    if not isinstance(value, pint.Quantity):
+        raise UnitError(f"unknown unit {unit!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class FactorUnit:
+    """A factor unit split into its parts: kg of CO2(e) per ``denominator``."""
+
+    text: str
+    kg_per_mass_unit: float
+    gas_basis: str  # "CO2" or "CO2e"
+    denominator: str
+
+    @property
+    def numerator(self) -> str:
+        return self.text.split("/", 1)[0].strip()
+
+
+@cache
+def parse_factor_unit(unit: str) -> FactorUnit:
+    """Split ``kgCO2e/kWh`` into mass, gas basis and denominator; check the denominator."""
+    match = FACTOR_UNIT.match(unit)
+    if not match:
+        raise UnitError(f"factor unit {unit!r} must read <g|kg|t><CO2|CO2e>/<unit>, "
+                        "e.g. kgCO2e/kWh or tCO2/t")
+    quantity_of(match["den"])
+    gas = "CO2" if match["gas"] == "CO2" else "CO2e"
+    return FactorUnit(unit, KG_PER[match["mass"]], gas, match["den"])
+
+
+@cache
+def conversion_factor(from_unit: str, to_unit: str, density_kg_per_l: float | None = None
+                      ) -> float:
+    """Return how many ``to_unit`` one ``from_unit`` is (using a density for volume->mass)."""
+    source, target = quantity_of(from_unit), quantity_of(to_unit)
+    try:
+        return float((source / target).to("dimensionless").magnitude)
+    except pint.DimensionalityError:
+        pass
+    mass, volume = registry().kilogram, registry().liter
+    if density_kg_per_l and source.check("[volume]") and target.check("[mass]"):
+        as_mass = source.to(volume).magnitude * density_kg_per_l * mass
+        return float((as_mass / target).to("dimensionless").magnitude)
+    if density_kg_per_l and source.check("[mass]") and target.check("[volume]"):
+        as_volume = source.to(mass).magnitude / density_kg_per_l * volume
+        return float((as_volume / target).to("dimensionless").magnitude)
+    hint = " (a density would let litres convert; this factor has none)" if (
+        source.check("[volume]") and target.check("[mass]")) else ""
+    raise UnitError(f"{from_unit!r} cannot be converted to {to_unit!r}{hint}")
