@@ -68,10 +68,10 @@ def activity_entry(row: dict) -> dict[str, Any]:
         "factor_unit": row["factor_unit"],
         "kgco2e": row["kgco2e"],
     }
-    if row["gas"] is not None:
+    if isinstance(row["gas"], str):
         entry["gas"] = row["gas"]
         del entry["factor"]
-    if row["label"] is not None:
+    if isinstance(row["label"], str):
         entry["label"] = row["label"]
     return {key: clean(value) for key, value in entry.items()}
 

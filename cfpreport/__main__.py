@@ -1,0 +1,5 @@
+"""Allow ``python -m cfpreport``."""
+
+from cfpreport.cli import main
+
+main()
