@@ -19,9 +19,11 @@ def resolve_factor_set(study: Study, set_name: str | None = None) -> FactorSet:
     try:
         base = load_factor_set(name)
     except FactorError as err:
+        if set_name:  # chosen on the command line: the study file is not at fault
+            raise FactorError(f"--factor-set {set_name}: {err}") from None
         line, column = study.position("study", "factor_set")
-        field = "" if set_name else "study.factor_set"
-        raise StudyError.single(study.source_name, str(err), field, line, column) from None
+        raise StudyError.single(study.source_name, str(err), "study.factor_set", line,
+                                column) from None
     problems = []
     overrides = []
     for index, entry in enumerate(study.factors):

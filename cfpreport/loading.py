@@ -23,6 +23,7 @@ FieldPath = tuple[str | int, ...]
 Positions = dict[FieldPath, tuple[int, int]]
 
 MAX_FILE_BYTES = 5_000_000  # a study is text; anything larger is a mistake or an attack
+MAX_DEPTH = 100  # a study nests about six levels; deeper files only exhaust the stack
 
 
 def load_study(path: str | Path) -> Study:
@@ -66,7 +67,8 @@ def read_text(path: Path) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, err.start) + 1
+        column = len(raw[line_start: err.start].decode("utf-8-sig")) + 1  # in characters
         raise StudyError.single(
             name, f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8 "
                   "(GBK/GB2312 files must be converted)", line=line, column=column) from None
@@ -81,14 +83,22 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions]:
 
     Only the YAML core types are built (no Python objects). Anchors and aliases are
     refused: they are how "billion laughs" files blow up, and studies never need them.
+    Nesting is capped before composing, since composing recurses once per level.
     """
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            mark = event.start_mark
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                mark = event.start_mark
                 raise StudyError.single(
                     name, "YAML anchors and aliases (&name, *name) are not allowed in study "
                           "files; write the value out", line=mark.line + 1, column=mark.column + 1)
+            depth += isinstance(event, yaml.CollectionStartEvent)
+            depth -= isinstance(event, yaml.CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                raise StudyError.single(
+                    name, f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                    line=mark.line + 1, column=mark.column + 1)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
@@ -113,11 +123,17 @@ def node_to_data(node: yaml.Node, path: FieldPath, positions: Positions,
                  problems: list[Problem], name: str) -> Any:
     """Turn a composed YAML node into plain data, recording each node's position."""
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag not in PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(name, *positions[path], format_path(path),
+                                f"YAML tag {tag!r} is not allowed in study files; write plain "
+                                "text, numbers, dates, lists and mappings"))
+        return None
     if isinstance(node, yaml.MappingNode):
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = SCALARS.construct_object(key_node) if isinstance(
-                key_node, yaml.ScalarNode) else None
+            key = scalar_value(key_node, path, problems, name) if isinstance(
+                key_node, yaml.ScalarNode) and key_node.tag in PLAIN_TAGS else None
             if not isinstance(key, str | int | float | bool) or key is None:
                 problems.append(Problem(name, key_node.start_mark.line + 1,
                                         key_node.start_mark.column + 1, format_path(path),
@@ -136,12 +152,37 @@ def node_to_data(node: yaml.Node, path: FieldPath, positions: Positions,
     if isinstance(node, yaml.SequenceNode):
         return [node_to_data(item, (*path, index), positions, problems, name)
                 for index, item in enumerate(node.value)]
-    return SCALARS.construct_object(node)
+    return scalar_value(node, path, problems, name)
+
+
+def scalar_value(node: yaml.Node, path: FieldPath, problems: list[Problem], name: str) -> Any:
+    """Build one scalar; text that YAML 1.1 mistakes for a date (2025-13-45) stays text.
+
+    Kept as text, an impossible date is then reported by the model ("is not a date")
+    together with every other problem, and is fine where text is expected.
+    """
+    try:
+        value = SCALARS.construct_object(node)
+        SCALARS.constructed_objects.clear()  # the constructor caches every node it builds
+        return value
+    except (ValueError, yaml.YAMLError) as err:
+        if node.tag in TEXT_IF_UNREADABLE:
+            return node.value
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        problems.append(Problem(name, node.start_mark.line + 1, node.start_mark.column + 1,
+                                format_path(path), f"{node.value!r} is not a valid {tag} "
+                                                   f"({err})"))
+        return None
 
 
 # One constructor for scalars only: it knows the YAML core types (int, float, bool,
 # null, timestamps) and nothing that builds objects.
 SCALARS = yaml.SafeLoader("")
+# The tags a study may use: the YAML core types. Any other (!!python/..., !!binary,
+# !custom) is refused before anything is built from it.
+PLAIN_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in
+              ("str", "int", "float", "bool", "null", "timestamp", "merge", "map", "seq")}
+TEXT_IF_UNREADABLE = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"}
 
 
 def validate_shape(data: dict, positions: Positions, name: str) -> list[Problem]:
@@ -298,7 +339,7 @@ def image_problems(study: Study, name: str) -> list[Problem]:
     return problems
 
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
 def image_path_problem(folder: Path, value: str) -> str | None:

@@ -151,9 +151,11 @@ class Activity(Model):
     @model_validator(mode="after")
     def factor_or_gas(self) -> Activity:
         if (self.factor is None) == (self.gas is None):
+            found = "neither `factor:` nor `gas:`" if self.factor is None else (
+                f"both `factor: {self.factor}` and `gas: {self.gas}`")
             raise ValueError(
-                "give either `factor:` (an emission factor id) or `gas:` (a direct release "
-                "such as SF6, converted with the study's GWP set), not both and not neither"
+                f"has {found}; give either `factor:` (an emission factor id) or `gas:` (a "
+                "direct release such as SF6, converted with the study's GWP set)"
             )
         return self
 

@@ -1,0 +1,414 @@
+"""Broken study files: each is refused with exit status 1, no traceback, and a message
+located as ``study.yaml:LINE:COL field.path: ...`` that says what to fix.
+
+Most cases break one thing in :data:`BASE`, a small valid study; the line numbers in
+the expectations are those of BASE, printed numbered in the comment above it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cfpreport.cli import main
+
+#  1 report:
+#  2   number: T-001
+#  3   issued: 2025-02-26
+#  4   issuer: {name: 示例认证有限公司}
+#  5 company:
+#  6   name: 示例电气有限公司
+#  7 study:
+#  8   period: {start: 2024-01-01, end: 2024-12-31}
+#  9   factor_set: cn-2022
+# 10 products:
+# 11   - id: p1
+# 12     name: 柱上断路器
+# 13     annual_output: 400
+# 14     activities:
+# 15       - {stage: production, factor: electricity, amount: 28022, unit: kWh, basis: annual}
+# 16       - {stage: distribution, factor: diesel, amount: 0.14, unit: t, basis: annual}
+# 17       - {stage: use, gas: SF6, amount: 0.01, unit: kg}
+BASE = """\
+report:
+  number: T-001
+  issued: 2025-02-26
+  issuer: {name: 示例认证有限公司}
+company:
+  name: 示例电气有限公司
+study:
+  period: {start: 2024-01-01, end: 2024-12-31}
+  factor_set: cn-2022
+products:
+  - id: p1
+    name: 柱上断路器
+    annual_output: 400
+    activities:
+      - {stage: production, factor: electricity, amount: 28022, unit: kWh, basis: annual}
+      - {stage: distribution, factor: diesel, amount: 0.14, unit: t, basis: annual}
+      - {stage: use, gas: SF6, amount: 0.01, unit: kg}
+"""
+
+SECOND_PRODUCT = """\
+  - id: p1
+    name: 箱式变电站
+    activities:
+      - {stage: use, gas: SF6, amount: 0.02, unit: kg}
+"""
+
+
+def broken(old: str, new: str) -> str:
+    """Return BASE with the one occurrence of ``old`` replaced by ``new``."""
+    assert BASE.count(old) == 1, f"{old!r} must occur exactly once in BASE"
+    return BASE.replace(old, new)
+
+
+def with_images(images: str) -> str:
+    """Return BASE with an ``images:`` line (line 14) added to the product."""
+    return broken("    annual_output: 400\n", f"    annual_output: 400\n    images: {images}\n")
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, study: str | bytes,
+        *args: str, command: str = "validate") -> Result:
+    """Write ``study`` to tmp_path/study.yaml and run the CLI on it from tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "study.yaml"
+    if isinstance(study, bytes):
+        path.write_bytes(study)
+    else:
+        path.write_text(study, encoding="utf-8")
+    return CliRunner().invoke(main, [command, "study.yaml", *args])
+
+
+def assert_refused(result: Result) -> None:
+    """A user error: status 1, a message, and no traceback."""
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), (
+        repr(result.exception))
+
+
+def located_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("study.yaml:")]
+
+
+def line_numbers(output: str) -> list[int]:
+    return [int(line.split(":")[1]) for line in located_lines(output)]
+
+
+@pytest.mark.parametrize("command", ["validate", "calc"])
+def test_base_study_is_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                             command: str) -> None:
+    """Each case below breaks one thing; that only means something if BASE is sound."""
+    result = run(tmp_path, monkeypatch, BASE, command=command)
+    assert result.exit_code == 0, result.output
+
+
+# (study text, command, location "study.yaml:LINE:COL field:", message fragment; id)
+CASES = [
+    # In GBK, 示 is CA BE, which happens to be valid UTF-8 (one character); 例 is C0 FD,
+    # and C0 is never valid UTF-8: the file goes wrong at the tenth character of line 6.
+    pytest.param(
+        BASE.encode("utf-8").replace("示例电气有限公司".encode(), "示例电气有限公司".encode("gbk")),
+        "validate", "study.yaml:6:10", "is not UTF-8 (byte 0xc0); save the file as UTF-8",
+        id="gbk-bytes"),
+    pytest.param(
+        "report:\n  number: T-001\n   issued: 2025-02-26\n", "validate",
+        "study.yaml:3:10", "YAML syntax error: mapping values are not allowed here",
+        id="yaml-syntax-error"),
+    pytest.param(
+        "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "validate",
+        "study.yaml:1:4", "YAML anchors and aliases (&name, *name) are not allowed",
+        id="billion-laughs-anchor"),
+    pytest.param(
+        broken("amount: 0.01", "amount: *dose"), "validate",
+        "study.yaml:17:40", "YAML anchors and aliases", id="alias-without-anchor"),
+    pytest.param(
+        "- report: {number: T-001}\n- company: {name: x}\n", "validate",
+        "study.yaml:1:1", "must be a mapping with report:, company:, study: and products:",
+        id="top-level-list"),
+    pytest.param(
+        "[" * 150 + "]" * 150 + "\n", "validate",
+        "study.yaml:1:101", "lists and mappings are nested more than 100 levels deep",
+        id="deep-nesting"),
+    pytest.param(
+        broken("  number: T-001\n", "  number: !!int T-001\n"), "validate",
+        "study.yaml:2:11 report.number:", "'T-001' is not a valid !!int", id="bad-explicit-int"),
+    pytest.param(
+        broken("products:", "prodcts:"), "validate",
+        "study.yaml:10:1 prodcts:", "unknown key 'prodcts'; did you mean 'products'?",
+        id="unknown-top-level-key"),
+    pytest.param(
+        broken("amount: 0.14", "ammount: 0.14"), "validate",
+        "study.yaml:16:47 products[0].activities[1].ammount:",
+        "unknown key 'ammount'; did you mean 'amount'?", id="unknown-activity-key"),
+    pytest.param(
+        broken("  number: T-001\n", ""), "validate",
+        "study.yaml:2:3 report.number:", "missing required key 'number'",
+        id="missing-report-number"),
+    pytest.param(
+        broken("  name: 示例电气有限公司\n", "  name: 示例电气有限公司\n  name: 另一家公司\n"),
+        "validate", "study.yaml:7:3 company.name:", "duplicate key; each key may appear once",
+        id="duplicate-key"),
+    pytest.param(
+        BASE + SECOND_PRODUCT, "calc",
+        "study.yaml:18:9 products[1].id:", "duplicate product id 'p1' (also products[0])",
+        id="duplicate-product-id"),
+    pytest.param(
+        broken("stage: production", "stage: prodution"), "validate",
+        "study.yaml:15:17 products[0].activities[0].stage:",
+        "unknown stage 'prodution'; did you mean 'production'?", id="unknown-stage"),
+    pytest.param(
+        broken("factor: diesel", "factor: diesl"), "validate",
+        "study.yaml:16:39 products[0].activities[1].factor:",
+        "unknown factor 'diesl'; did you mean 'diesel'?", id="unknown-factor"),
+    pytest.param(
+        broken("amount: 0.14, unit: t,", "amount: 0.14, unit: kWh,"), "calc",
+        "study.yaml:16:67 products[0].activities[1].unit:",
+        "'kWh' cannot be converted to 't'; the amount must be in a unit convertible to "
+        "the factor's unit tCO2/t", id="unit-does-not-convert"),
+    pytest.param(
+        broken("amount: 0.14, unit: t,", "amount: 0.14, unit: 吨,"), "validate",
+        "study.yaml:16:67 products[0].activities[1].unit:", "unknown unit '吨'",
+        id="unknown-unit"),
+    pytest.param(
+        broken("amount: 0.14", "amount: -0.14"), "calc",
+        "study.yaml:16:55 products[0].activities[1].amount:", "must be >= 0 (got -0.14)",
+        id="negative-amount"),
+    pytest.param(
+        broken("amount: 0.14", "amount: .nan"), "validate",
+        "study.yaml:16:55 products[0].activities[1].amount:", "must be a finite number",
+        id="nan-amount"),
+    pytest.param(
+        broken("amount: 0.14", "amount: .inf"), "calc",
+        "study.yaml:16:55 products[0].activities[1].amount:", "must be a finite number",
+        id="infinite-amount"),
+    pytest.param(
+        broken("amount: 0.14", "amount: lots"), "validate",
+        "study.yaml:16:55 products[0].activities[1].amount:", "'lots' is not a number",
+        id="text-amount"),
+    pytest.param(
+        broken("    annual_output: 400\n", ""), "validate",
+        "study.yaml:14:83 products[0].activities[0].basis:",
+        "basis: annual divides by the product's annual_output, which is missing",
+        id="annual-basis-without-output"),
+    pytest.param(
+        broken("annual_output: 400", "annual_output: 0"), "validate",
+        "study.yaml:13:20 products[0].annual_output:", "must be a positive number of units",
+        id="annual-output-zero"),
+    pytest.param(
+        broken("gas: SF6,", "factor: diesel, gas: SF6,"), "validate",
+        "study.yaml:17:9 products[0].activities[2]:",
+        "has both `factor: diesel` and `gas: SF6`", id="factor-and-gas"),
+    pytest.param(
+        broken("gas: SF6, ", ""), "validate",
+        "study.yaml:17:9 products[0].activities[2]:", "has neither `factor:` nor `gas:`",
+        id="neither-factor-nor-gas"),
+    pytest.param(
+        broken("gas: SF6", "gas: SF7"), "calc",
+        "study.yaml:17:27 products[0].activities[2].gas:",
+        "unknown gas 'SF7'; did you mean 'SF6'?", id="unknown-gas"),
+    pytest.param(
+        broken("issued: 2025-02-26", "issued: 2025-13-45"), "validate",
+        "study.yaml:3:11 report.issued:", "'2025-13-45' is not a date; write it as YYYY-MM-DD",
+        id="impossible-date"),
+    pytest.param(
+        broken("issued: 2025-02-26", "issued: 2025/02/26"), "validate",
+        "study.yaml:3:11 report.issued:", "'2025/02/26' is not a date; write it as YYYY-MM-DD",
+        id="slashed-date"),
+    pytest.param(
+        broken("end: 2024-12-31", "end: 2023-12-31"), "validate",
+        "study.yaml:8:11 study.period:", "period ends (2023-12-31) before it starts (2024-01-01)",
+        id="period-ends-before-start"),
+    pytest.param(
+        broken("factor_set: cn-2022", "factor_set: cn-2099"), "calc",
+        "study.yaml:9:15 study.factor_set:",
+        "unknown factor set 'cn-2099'; available: cn-2022, cn-2024", id="unknown-factor-set"),
+    pytest.param(
+        with_images("{photo: ../secret.png}"), "validate",
+        "study.yaml:14:21 products[0].images.photo:", "'../secret.png' leaves the study's folder",
+        id="image-escapes-folder"),
+    pytest.param(
+        with_images("{photo: /etc/passwd}"), "validate",
+        "study.yaml:14:21 products[0].images.photo:", "'/etc/passwd' is an absolute path",
+        id="image-absolute-path"),
+    pytest.param(
+        with_images("{photo: 'file:///etc/passwd'}"), "validate",
+        "study.yaml:14:21 products[0].images.photo:", "'file:///etc/passwd' is a URL",
+        id="image-url"),
+    pytest.param(
+        with_images("{process: images/p1-flow.png}"), "calc",
+        "study.yaml:14:23 products[0].images.process:",
+        "image file 'images/p1-flow.png' not found", id="image-missing"),
+    pytest.param(
+        broken("id: p1", "id: a/b"), "validate",
+        "study.yaml:11:9 products[0].id:", "'a/b' cannot be used in a file name",
+        id="product-id-not-a-file-name"),
+]
+
+
+@pytest.mark.parametrize(("study", "command", "where", "fragment"), CASES)
+def test_broken_study_is_refused_with_located_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, study: str | bytes, command: str,
+        where: str, fragment: str) -> None:
+    result = run(tmp_path, monkeypatch, study, command=command)
+    assert_refused(result)
+    assert f"{where} {fragment}" in result.output, result.output
+
+
+@pytest.mark.parametrize("study", [
+    pytest.param("", id="empty-file"),
+    pytest.param("  \n\n\t \n", id="whitespace-only"),
+    pytest.param("# only a comment\n", id="comments-only"),
+])
+def test_empty_study_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                study: str) -> None:
+    result = run(tmp_path, monkeypatch, study)
+    assert_refused(result)
+    assert "study.yaml is empty; a study needs" in result.output
+
+
+def test_python_object_tag_is_refused_without_running_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    study = broken("  name: 示例电气有限公司\n",
+                   '  name: !!python/object/apply:os.system ["touch pwned"]\n')
+    result = run(tmp_path, monkeypatch, study)
+    assert_refused(result)
+    assert ("study.yaml:6:9 company.name: YAML tag '!!python/object/apply:os.system' is not "
+            "allowed") in result.output
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_annual_basis_without_output_names_every_annual_activity(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(tmp_path, monkeypatch, broken("    annual_output: 400\n", ""))
+    assert_refused(result)
+    assert located_lines(result.output) == [
+        line for line in located_lines(result.output) if ".basis: basis: annual" in line]
+    assert line_numbers(result.output) == [14, 15]
+
+
+@pytest.mark.parametrize("command", ["validate", "calc"])
+def test_unknown_factor_set_option_names_the_available_sets(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    result = run(tmp_path, monkeypatch, BASE, "--factor-set", "nope", command=command)
+    assert_refused(result)
+    assert ("error: --factor-set nope: unknown factor set 'nope'; available: cn-2022, cn-2024"
+            in result.output)
+    assert "study.yaml:" not in result.output  # the study file is not at fault
+
+
+# Shape problems (keys, types, values) of one file: all reported in one pass.
+MANY_SHAPE_PROBLEMS = """\
+report:
+  number: T-001
+  issued: 2025/02/26
+  issuer: {name: 示例认证有限公司}
+company:
+  name: 示例电气有限公司
+  adress: 合肥市
+study:
+  period: {start: 2024-01-01, end: 2024-12-31}
+  factor_set: cn-2022
+products:
+  - id: p1
+    name: 柱上断路器
+    annual_output: 0
+    activities:
+      - {stage: prodution, factor: electricity, amount: 28022, unit: kWh}
+      - {stage: distribution, factor: diesel, amount: -0.14, unit: t}
+"""
+
+# Problems found once the shape is valid (ids, bases, factors, units): also in one pass.
+MANY_FACTOR_PROBLEMS = """\
+report:
+  number: T-001
+  issued: 2025-02-26
+  issuer: {name: 示例认证有限公司}
+company:
+  name: 示例电气有限公司
+study:
+  period: {start: 2024-01-01, end: 2024-12-31}
+  factor_set: cn-2022
+products:
+  - id: p1
+    name: 柱上断路器
+    activities:
+      - {stage: use, gas: SF7, amount: 0.01, unit: kg}
+      - {stage: production, factor: electricity, amount: 28022, unit: kWh, basis: annual}
+  - id: p1
+    name: 箱式变电站
+    activities:
+      - {stage: distribution, factor: diesl, amount: 0.14, unit: t}
+      - {stage: production, factor: electricity, amount: 3, unit: t}
+"""
+
+
+def test_many_shape_problems_are_reported_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(tmp_path, monkeypatch, MANY_SHAPE_PROBLEMS)
+    assert_refused(result)
+    assert located_lines(result.output) == [
+        "study.yaml:3:11 report.issued: '2025/02/26' is not a date; write it as YYYY-MM-DD "
+        "(e.g. 2025-02-26)",
+        "study.yaml:7:3 company.adress: unknown key 'adress'; did you mean 'address'? allowed "
+        "here: name, address, legal_representative, contact, founded, overview, introduction, "
+        "images",
+        "study.yaml:14:20 products[0].annual_output: must be a positive number of units (got 0)",
+        "study.yaml:16:17 products[0].activities[0].stage: unknown stage 'prodution'; did you "
+        "mean 'production'? valid: raw_material_acquisition, raw_material_transport, "
+        "production, distribution, storage, use, end_of_life",
+        "study.yaml:17:55 products[0].activities[1].amount: must be >= 0 (got -0.14); report "
+        "recycling credits separately, not as negative amounts",
+    ]
+
+
+def test_many_factor_problems_are_reported_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(tmp_path, monkeypatch, MANY_FACTOR_PROBLEMS, command="calc")
+    assert_refused(result)
+    located = located_lines(result.output)
+    assert len(located) == 5, result.output
+    for where, fragment in zip(located, [
+        "study.yaml:14:27 products[0].activities[0].gas: unknown gas 'SF7'",
+        "study.yaml:15:83 products[0].activities[1].basis: basis: annual divides",
+        "study.yaml:16:9 products[1].id: duplicate product id 'p1'",
+        "study.yaml:19:39 products[1].activities[0].factor: unknown factor 'diesl'",
+        "study.yaml:20:67 products[1].activities[1].unit: 't' cannot be converted to 'kWh'",
+    ], strict=True):
+        assert where.startswith(fragment), where
+
+
+@pytest.mark.parametrize("study", [MANY_SHAPE_PROBLEMS, MANY_FACTOR_PROBLEMS])
+def test_problems_are_listed_in_file_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, study: str) -> None:
+    result = run(tmp_path, monkeypatch, study)
+    assert_refused(result)
+    numbers = line_numbers(result.output)
+    assert len(numbers) >= 3
+    assert numbers == sorted(numbers)
+
+
+def test_missing_study_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["validate", "nowhere.yaml"])
+    assert_refused(result)
+    assert "nowhere.yaml no such file" in result.output
+
+
+@pytest.mark.parametrize("args", [
+    pytest.param([], id="no-arguments"),
+    pytest.param(["validate"], id="validate-without-study"),
+    pytest.param(["calc"], id="calc-without-study"),
+    pytest.param(["validate", "--bogus", "study.yaml"], id="unknown-option"),
+    pytest.param(["frobnicate"], id="unknown-command"),
+])
+def test_bad_usage_exits_with_status_2(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args, prog_name="cfpreport")
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "Usage: cfpreport" in result.output
