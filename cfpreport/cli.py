@@ -83,3 +83,59 @@ def factors(name: str | None, as_json: bool) -> None:
         return
     factor_set = load_factor_set(name)
     click.echo(factor_set_json(factor_set) if as_json else factor_set_text(factor_set))
+
+
+def split_formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+                  ) -> tuple[str, ...]:
+    """Accept --format pdf --format docx as well as --format pdf,docx."""
+    from cfpreport.build import DEFAULT_FORMATS, FORMATS
+
+    chosen = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    return tuple(chosen) or DEFAULT_FORMATS
+
+
+@main.command()
+@click.argument("studies", nargs=-1, required=True, type=STUDY)
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(path_type=Path, file_okay=False), help="Folder for the reports.")
+@click.option("-f", "--format", "formats", multiple=True, callback=split_formats,
+              help="pdf, docx, json, html (repeat or comma-separate; default pdf,docx,json).")
+@click.option("--factor-set", help="Price the studies with this factor set instead.")
+def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
+          factor_set: str | None) -> None:
+    """Build each study's report into OUTPUT as <report number>.pdf/.docx/.json.
+
+    With several studies, one that fails is reported and the others are still built.
+    """
+    from cfpreport.build import build_report
+
+    failed = 0
+    for path in studies:
+        try:
+            record = build_report(path, out_dir, formats, factor_set)
+        except CfpError as err:
+            failed += 1
+            click.echo(f"{path}: not built\n{err}", err=True)
+            continue
+        files = ", ".join(str(p) for p in record.outputs.values())
+        totals = "; ".join(f"{pid} {total}" for pid, total in record.totals.items())
+        click.echo(f"{path}: {files}  ({totals})")
+    if failed:
+        click.echo(f"{failed} of {len(studies)} studies failed", err=True)
+        raise SystemExit(1)
+
+
+@main.command()
+def doctor() -> None:
+    """Check this machine: HarfBuzz font subsetting, the shipped fonts, Pango, WeasyPrint."""
+    from cfpreport.doctor import run_checks
+
+    ok = True
+    for check in run_checks():
+        click.echo(f"[{'ok' if check.ok else 'FAIL'}] {check.name}: {check.detail}")
+        ok &= check.ok
+    if not ok:
+        raise SystemExit(1)

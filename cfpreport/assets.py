@@ -1,0 +1,40 @@
+"""Where the templates and fonts are: inside the installed package, or in a checkout.
+
+The wheel carries them as ``cfpreport/templates`` and ``cfpreport/fonts``; in a source
+checkout (editable install) they sit at the repository's top level.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+FONT_FILES = {
+    "serif": "NotoSerifSC-Regular.otf",
+    "sans": "NotoSansSC-Regular.otf",
+    "sans-bold": "NotoSansSC-Bold.ttf",
+}
+
+
+def _asset_dir(name: str) -> Path:
+    for candidate in (PACKAGE / name, PACKAGE.parent / name):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"cfpreport's {name}/ folder is missing from {PACKAGE}")
+
+
+@cache
+def templates_dir() -> Path:
+    return _asset_dir("templates")
+
+
+@cache
+def fonts_dir() -> Path:
+    return _asset_dir("fonts")
+
+
+def font_path(role: str) -> Path:
+    """Path of a shipped font by role: serif, sans, sans-bold."""
+    return fonts_dir() / FONT_FILES[role]

@@ -1,0 +1,178 @@
+"""The format-neutral report model: a flat list of blocks plus document metadata.
+
+A :class:`ReportModel` is what both renderers see. Every string in it is final:
+numbers are already formatted (by :mod:`cfpreport.rounding`, via the report builder)
+and renderers only lay blocks out. Each block type has exactly one HTML template
+(``templates/blocks/<kind>.html.j2``) and one Word writer (``render/docx.py``); a
+parity test keeps the two sides in step.
+
+Text is plain text (user text included): renderers escape it. The only formatting
+inside text is chemical notation (CO2, CH4, N2O, SF6 ...) and ``10^4``, which
+:func:`text_runs` turns into sub- and superscript runs for both renderers alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar, Literal
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    colspan: int = 1
+    align: Align = "left"
+    header: bool = False  # a label cell inside a body row (form tables)
+
+
+@dataclass(frozen=True)
+class Cover:
+    kind: ClassVar[str] = "cover"
+    title: str
+    subtitle: str
+    fields: list[tuple[str, str]]  # (label, value), e.g. ("报告编号", "T4100013")
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: ClassVar[str] = "heading"
+    level: int  # 1 chapter, 2 section, 3 subsection
+    number: str  # "3.2.1", or "" for unnumbered headings (摘要, 附件)
+    text: str
+    anchor: str
+    in_toc: bool = True
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: ClassVar[str] = "paragraph"
+    text: str
+    style: Literal["body", "note", "center", "formula"] = "body"
+
+
+@dataclass(frozen=True)
+class BulletList:
+    kind: ClassVar[str] = "bullet_list"
+    items: list[str]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: ClassVar[str] = "table"
+    anchor: str
+    number: str  # "表 5.2-1"; "" for untitled form tables
+    caption: str
+    header: list[list[Cell]]  # header rows, repeated on every page
+    rows: list[list[Cell]]
+    widths: list[float]  # relative column widths, one per column
+    notes: list[str] = field(default_factory=list)
+    style: Literal["grid", "form"] = "grid"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    colour: str  # "#1f4e79"
+    text: str  # "产品生产  0.0382 tCO2e（56.43%）"
+
+
+@dataclass(frozen=True)
+class Figure:
+    kind: ClassVar[str] = "figure"
+    anchor: str
+    number: str  # "图 5.2-1"
+    caption: str
+    png: bytes
+    width_mm: float
+    alt: str
+    # A chart's legend as text beside the image, so its numbers are real, searchable
+    # text in the PDF and the Word file (not pixels), drawn from the same strings.
+    legend: list[LegendEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    role: str  # 编制 / 组长 / 组员 / 企业代表 ...
+    name: str  # printed name, may be ""
+    label: str = "签名"
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    kind: ClassVar[str] = "signature_block"
+    lines: list[SignatureLine]
+    date_label: str = ""  # e.g. "日期"; "" for none
+    seal_label: str = ""  # e.g. "（公章）"; "" for none
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    number: str
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class TableOfContents:
+    kind: ClassVar[str] = "table_of_contents"
+    title: str
+    entries: list[TocEntry]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    kind: ClassVar[str] = "page_break"
+
+
+Block = (Cover | Heading | Paragraph | BulletList | Table | Figure | SignatureBlock
+         | TableOfContents | PageBreak)
+BLOCK_TYPES: tuple[type, ...] = Block.__args__
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str  # PDF title / docx core title
+    subject: str
+    author: str  # the issuing body
+    keywords: list[str]
+    language: str  # "zh-CN"
+    created: date  # from the study (report.issued), never now()
+    report_number: str
+    header_text: str  # running header
+    draft: bool  # watermark every page
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    metadata: Metadata
+    blocks: list[Block]
+
+    def kinds(self) -> set[str]:
+        return {block.kind for block in self.blocks}
+
+
+# Chemical formulas whose digits are subscripts, and powers of ten written 10^4.
+_CHEMICAL = re.compile(r"(?<![A-Za-z0-9])(?:kg|t|g)?(CO|CH|N|SF|NF|CF)(\d)(?!\d)")
+_POWER = re.compile(r"10\^(\d+)")
+
+
+def text_runs(text: str) -> list[tuple[str, str | None]]:
+    """Split text into (text, vertical) runs; vertical is "sub", "sup" or None."""
+    marks: list[tuple[int, int, str]] = []
+    marks += [(m.start(2), m.end(2), "sub") for m in _CHEMICAL.finditer(text)]
+    marks += [(m.start(), m.end(), "power") for m in _POWER.finditer(text)]
+    runs: list[tuple[str, str | None]] = []
+    position = 0
+    for start, end, what in sorted(marks):
+        if what == "power":
+            runs += [(text[position:start] + "10", None), (text[start + 3:end], "sup")]
+        else:
+            runs += [(text[position:start], None), (text[start:end], "sub")]
+        position = end
+    runs.append((text[position:], None))
+    return [(part, vertical) for part, vertical in runs if part]

@@ -1,0 +1,180 @@
+"""Chapters 4 (data collection) and 5 (calculation and results) of the report."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cfpreport import charts
+from cfpreport.blocks import BulletList, Cell, LegendEntry
+from cfpreport.factors import Factor
+from cfpreport.facts import NOT_APPLICABLE, Facts, ProductFact, quantity
+from cfpreport.report import ModelWriter
+from cfpreport.rounding import format_units, half_up
+from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.texts import items, paragraphs, text
+
+BASIS_LABELS = {"annual": "年度总量", "per_unit": "单位产品"}
+DATA_TYPE_LABELS = {"primary": "初级", "secondary": "次级"}
+
+
+def data_collection(writer: ModelWriter, facts: Facts) -> None:
+    writer.heading(1, "数据收集")
+    writer.heading(2, "数据收集说明")
+    writer.paragraphs(paragraphs("collection", **facts.common()))
+    writer.heading(2, "活动水平数据")
+    for product in facts.products:
+        activity_table(writer, facts, product)
+    writer.heading(2, "排放因子数据")
+    factor_tables(writer, facts)
+
+
+def activity_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> None:
+    """Stage, activity, amount, unit, per-unit amount, factor with unit, result."""
+    annual_output = (f"{quantity(product.product.annual_output)} "
+                     f"{product.unit_word}" if product.product.annual_output else "")
+    writer.paragraph(text("activity_intro", table=writer.reserve_table_number(),
+                          product={"name": product.name, "annual_output": annual_output}))
+    rows_of_product = facts.results.activities[
+        facts.results.activities["product"] == product.product.id]
+    shown = activity_results(rows_of_product, facts)
+    rows = []
+    for key in STAGES:
+        stage_rows = rows_of_product[rows_of_product["stage"] == key]
+        if stage_rows.empty:
+            rows.append([Cell(STAGE_SHORT_LABELS[key])] + [
+                Cell(NOT_APPLICABLE, align="center") for _ in range(6)])
+            continue
+        for row in stage_rows.itertuples():
+            rows.append(activity_row(row, shown[row.Index]))
+    unit = f"{facts.unit}/{product.unit_word}"
+    header = [[Cell("生命周期阶段"), Cell("活动"), Cell("活动数据"), Cell("分配基准"),
+               Cell(f"单位产品活动量（/{product.unit_word}）"), Cell("排放因子"),
+               Cell(f"排放量（{unit}）")]]
+    notes = ["注：各项排放量单独四舍五入显示；阶段合计见第 5 章，由未经舍入的数值计算。"]
+    writer.table(f"{product.name}生命周期碳排放清单", header, rows,
+                 [13, 17, 15, 11, 15, 17, 12], notes)
+
+
+def activity_row(row, result: str) -> list[Cell]:
+    label = row.label if isinstance(row.label, str) else row.factor_name
+    return [
+        Cell(STAGE_SHORT_LABELS[row.stage]),
+        Cell(label),
+        Cell(f"{quantity(row.amount)} {row.unit}", align="right"),
+        Cell(BASIS_LABELS[row.basis], align="center"),
+        Cell(f"{quantity(row.amount_per_unit)} {row.unit}", align="right"),
+        Cell(f"{quantity(row.factor_value)} {row.factor_unit}", align="right"),
+        Cell(result, align="right"),
+    ]
+
+
+def activity_results(rows: pd.DataFrame, facts: Facts) -> dict[int, str]:
+    """Each activity's emissions in the display unit, rounded like the stage values."""
+    settings = facts.results.settings
+    divisor = 1000.0 if settings.unit == "t" else 1.0
+    units = half_up(rows["kgco2e"] / divisor * 10**settings.decimals)
+    return dict(zip(rows.index, format_units(units, settings.decimals), strict=True))
+
+
+def factor_tables(writer: ModelWriter, facts: Facts) -> None:
+    factors = used_factors(facts)
+    factor_set = facts.results.factor_set
+    writer.paragraph(text("factor_intro", table=writer.reserve_table_number(),
+                          factor_set=factor_set.name, factor_version=factor_set.version))
+    rows = [factor_row(factor) for factor in factors]
+    rows += gas_rows(facts)
+    notes = []
+    if any(not factor.verified for factor in factors):
+        notes.append(text("unverified_note"))
+    header = [[Cell("排放因子"), Cell("数值"), Cell("单位"), Cell("来源"), Cell("发布机构"),
+               Cell("发布日期")]]
+    writer.table("排放因子及来源", header, rows, [18, 10, 14, 30, 17, 11], notes)
+    fuels = [factor for factor in factors if factor.chain]
+    if fuels:
+        writer.paragraph(text("fuel_chain_intro", table=writer.reserve_table_number()))
+        writer.table("化石燃料排放因子的推导", [[
+            Cell("燃料"), Cell("低位发热量"), Cell("单位热值含碳量"), Cell("碳氧化率"),
+            Cell("单位热值排放"), Cell("排放因子")]], [fuel_row(f) for f in fuels],
+            [12, 18, 18, 12, 18, 22])
+
+
+def used_factors(facts: Facts) -> list[Factor]:
+    factor_set = facts.results.factor_set
+    ids = sorted(facts.results.activities["factor"].dropna().unique())
+    return [factor_set.get(factor_id) for factor_id in ids]
+
+
+def factor_row(factor: Factor) -> list[Cell]:
+    marker = "" if factor.verified else " *"
+    return [Cell(factor.name), Cell(quantity(factor.value) + marker, align="right"),
+            Cell(factor.unit, align="center"), Cell(factor.source),
+            Cell(factor.publisher or ("本研究" if factor.origin == "study" else NOT_APPLICABLE)),
+            Cell(str(factor.published) if factor.published else NOT_APPLICABLE, align="center")]
+
+
+def gas_rows(facts: Facts) -> list[list[Cell]]:
+    activities = facts.results.activities
+    gases = activities.dropna(subset=["gas"]).drop_duplicates("gas")
+    from cfpreport.factors import load_gwp_sets
+
+    gwp = load_gwp_sets()[facts.study.study.gwp]
+    return [[Cell(f"{row.gas}（GWP100）"), Cell(quantity(row.factor_value), align="right"),
+             Cell(row.factor_unit, align="center"), Cell(gwp.source),
+             Cell("IPCC"), Cell(str(gwp.published.year), align="center")]
+            for row in gases.itertuples()]
+
+
+def fuel_row(factor: Factor) -> list[Cell]:
+    chain = factor.chain
+    return [Cell(factor.name), Cell(f"{quantity(chain.ncv)} {chain.ncv_unit}", align="right"),
+            Cell(f"{quantity(chain.carbon_content)} tC/GJ", align="right"),
+            Cell(f"{quantity(chain.oxidation * 100)}%", align="right"),
+            Cell(f"{quantity(chain.tco2_per_gj)} tCO2/GJ", align="right"),
+            Cell(f"{quantity(factor.value)} {factor.unit}", align="right")]
+
+
+def calculation(writer: ModelWriter, facts: Facts) -> None:
+    common = facts.common()
+    writer.heading(1, "碳足迹计算")
+    writer.heading(2, "计算方法")
+    writer.paragraphs(paragraphs("formula", **common))
+    stage_terms = " + ".join(f"E{STAGE_SHORT_LABELS[key]}" for key in facts.included_stages)
+    writer.paragraph("E = Σ（ADi × EFi）= " + stage_terms, style="formula")
+    writer.paragraph(text("formula_where", **common))
+    writer.heading(2, "计算结果")
+    for product in facts.products:
+        product_results(writer, facts, product)
+    writer.heading(2, "不确定性分析")
+    writer.paragraphs(paragraphs("uncertainty", **common))
+    writer.add(BulletList(items("uncertainty_items", **common), ordered=True))
+
+
+def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> None:
+    """Result paragraph, stage table with shares, and the pie chart of one product."""
+    writer.paragraph(text("result_intro", product=product, table=writer.reserve_table_number(),
+                          figure=writer.reserve_figure_number(), **facts.common()))
+    unit = f"{facts.unit}/{product.unit_word}"
+    rows = [[Cell(stage.label), Cell(stage.value, align="right"),
+             Cell(stage.share if stage.share == NOT_APPLICABLE else f"{stage.share}%",
+                  align="right")] for stage in product.stages]
+    rows.append([Cell("合计", header=True), Cell(product.total, align="right", header=True),
+                 Cell(f"{product.shares_total}%", align="right", header=True)])
+    notes = [] if product.shares_add_up else [text("shares_note", total=product.shares_total)]
+    writer.table(f"{product.name}生命周期各阶段碳排放情况",
+                 [[Cell("生命周期阶段"), Cell(f"碳足迹（{unit}）"), Cell("占比")]],
+                 rows, [40, 35, 25], notes)
+    stages = product.stages_with_data
+    slices = [charts.Slice(stage.magnitude, f"{stage.share}%" if share_big(stage.share) else "")
+              for stage in stages]
+    legend = [LegendEntry(colour, f"{stage.label}  {stage.value} {facts.unit}（{stage.share}%）")
+              for stage, colour in zip(stages, charts.PALETTE, strict=False)]
+    caption = f"{product.name}生命周期阶段碳排放分布图"
+    writer.figure(caption, charts.stage_pie(slices), 80, caption, legend)
+
+
+def share_big(share: str) -> bool:
+    """Label a pie slice on the chart itself only when it is large enough to hold it."""
+    return float(share) >= 6.0
+
+
+__all__ = ["STAGE_LABELS", "calculation", "data_collection"]

@@ -1,0 +1,161 @@
+"""Facts about a study and its results, formatted once, shared by every chapter.
+
+This is where numbers become strings for the report: stage values and shares come
+from :mod:`cfpreport.rounding` via ``Results``; amounts and factor values are written
+here with :func:`quantity`. Chapters and renderers never format numbers themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from cfpreport.calculate import Results
+from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.study import Product, Study
+
+BOUNDARY_LABELS = {"cradle-to-grave": "摇篮到坟墓", "cradle-to-gate": "摇篮到大门"}
+BOUNDARY_PHRASES = {"cradle-to-grave": "从原材料获取到产品处置阶段",
+                    "cradle-to-gate": "从原材料获取到产品出厂"}
+GWP_REPORTS = {"AR4": "第四次评估报告（AR4）", "AR5": "第五次评估报告（AR5）",
+               "AR6": "第六次评估报告（AR6）"}
+NOT_APPLICABLE = "/"
+
+
+def quantity(value: float, significant: int = 5) -> str:
+    """Write an amount or factor value with up to 5 significant digits, no exponent."""
+    if value == 0 or not np.isfinite(value):
+        return "0"
+    return np.format_float_positional(value, precision=significant, unique=True,
+                                      fractional=False, trim="-")
+
+
+def chinese_date(value: date) -> str:
+    return f"{value.year}年{value.month:02d}月{value.day:02d}日"
+
+
+def unit_word(functional_unit: str) -> str:
+    """The counting word of a functional unit: '1 台' -> '台'."""
+    word = functional_unit.lstrip("0123456789. ")
+    return word or functional_unit
+
+
+@dataclass(frozen=True)
+class StageFact:
+    key: str
+    label: str
+    short: str
+    value: str  # shown value, or "/" when the stage has no activity
+    share: str  # shown share without "%", or "/"
+    magnitude: float  # shown value as a number (for the chart), 0 for "/"
+
+    @property
+    def has_data(self) -> bool:
+        return self.value != NOT_APPLICABLE
+
+
+@dataclass(frozen=True)
+class ProductFact:
+    product: Product
+    total: str
+    shares_total: str
+    shares_add_up: bool
+    stages: list[StageFact]  # all seven stages in order
+
+    @property
+    def name(self) -> str:
+        return self.product.name
+
+    @property
+    def functional_unit(self) -> str:
+        return self.product.functional_unit
+
+    @property
+    def unit_word(self) -> str:
+        return unit_word(self.product.functional_unit)
+
+    @property
+    def stages_with_data(self) -> list[StageFact]:
+        return [s for s in self.stages if s.has_data]
+
+
+@dataclass(frozen=True)
+class Facts:
+    study: Study
+    results: Results
+    unit: str  # "tCO2e"
+    products: list[ProductFact]
+    included_stages: list[str]  # stage keys with data in any product, or declared included
+    gwp_source: str
+    boundary_label: str
+    boundary_phrase: str
+
+    @property
+    def product_names(self) -> list[str]:
+        return [p.name for p in self.study.products]
+
+    @property
+    def functional_units(self) -> list[str]:
+        return [f"{p.functional_unit}{p.name}" for p in self.study.products]
+
+    @property
+    def included_stage_labels(self) -> list[str]:
+        return [STAGE_LABELS[key] for key in self.included_stages]
+
+    @property
+    def empty_stage_labels(self) -> list[str]:
+        return [STAGE_LABELS[key] for key in STAGES if key not in self.included_stages]
+
+    def common(self) -> dict:
+        """The facts every text snippet may use."""
+        study = self.study
+        return {
+            "standards": study.report.standards,
+            "product_names": self.product_names,
+            "functional_units": self.functional_units,
+            "boundary_label": self.boundary_label,
+            "boundary_phrase": self.boundary_phrase,
+            "included_stage_labels": self.included_stage_labels,
+            "empty_stage_labels": self.empty_stage_labels,
+            "gwp_report": study.study.gwp,
+            "gwp_source": self.gwp_source,
+            "unit": self.unit,
+            "company": study.company.name,
+            "issuer": study.report.issuer.name,
+            "period": f"{chinese_date(study.study.period.start)}至"
+                      f"{chinese_date(study.study.period.end)}",
+        }
+
+
+def gather_facts(study: Study, results: Results) -> Facts:
+    """Collect the formatted facts of a study's results."""
+    stages = results.stages
+    totals = results.products.set_index("product")
+    scale = 10**results.settings.decimals
+    products = []
+    for product in study.products:
+        rows = stages[stages["product"] == product.id].set_index("stage")
+        stage_facts = []
+        for key in STAGES:
+            if key in rows.index:
+                row = rows.loc[key]
+                stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
+                                             row["shown"], row["share"],
+                                             float(row["shown_units"]) / scale))
+            else:
+                stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
+                                             NOT_APPLICABLE, NOT_APPLICABLE, 0.0))
+        total = totals.loc[product.id]
+        products.append(ProductFact(product, total["shown"], total["shares_total"],
+                                    bool(total["shares_add_up"]), stage_facts))
+    with_data = set(stages["stage"])
+    declared = {key for key, scope in study.study.stages.items()
+                if scope.included.strip() not in ("", NOT_APPLICABLE)}
+    included = [key for key in STAGES if key in with_data | declared]
+    return Facts(study=study, results=results, unit=results.display_unit, products=products,
+                 included_stages=included,
+                 gwp_source=f"IPCC {GWP_REPORTS[study.study.gwp]}",
+                 boundary_label=BOUNDARY_LABELS[study.study.boundary],
+                 boundary_phrase=BOUNDARY_PHRASES[study.study.boundary])

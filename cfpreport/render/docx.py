@@ -1,0 +1,394 @@
+"""Render a :class:`~cfpreport.blocks.ReportModel` as a Word document with python-docx.
+
+There is one writer per block type, dispatched by ``block.kind`` through
+:data:`WRITERS`. Writers lay out the model's strings exactly as they are (numbers were
+formatted by the report builder); :func:`add_text` turns CO2 and 10^4 into sub- and
+superscript runs wherever text is written. Styles, page, header, footer and properties
+are set up by :mod:`cfpreport.render.docx_setup`; XML that python-docx has no API for
+comes from :mod:`cfpreport.render.docx_xml`.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.shared import Mm, RGBColor, Twips
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from cfpreport.blocks import (
+    BulletList,
+    Cell,
+    Cover,
+    Figure,
+    Heading,
+    LegendEntry,
+    PageBreak,
+    Paragraph,
+    ReportModel,
+    SignatureBlock,
+    Table,
+    TableOfContents,
+    text_runs,
+)
+from cfpreport.render.docx_setup import (
+    BODY,
+    CAPTION,
+    CENTER,
+    COVER_GAP,
+    COVER_LABEL,
+    COVER_SUBTITLE,
+    COVER_TITLE,
+    COVER_VALUE,
+    FIGURE,
+    FORMULA,
+    HEADING,
+    LEGEND,
+    LIST,
+    NOTE,
+    PAGE_BREAK,
+    SIGNATURE,
+    SIGNATURE_ROLE,
+    TABLE_HEADER,
+    TABLE_NOTE,
+    TABLE_TEXT,
+    TEXT_WIDTH_MM,
+    TOC,
+    TOC_TITLE,
+    UNLISTED_HEADING,
+    prepare_document,
+)
+from cfpreport.render.docx_xml import (
+    begin_field,
+    end_field,
+    mark_row,
+    set_cell_borders,
+    set_table_width,
+    shade_cell,
+    wrap_in_bookmark,
+    wrap_in_link,
+)
+
+TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
+HEADER_ROW_FILL, LABEL_CELL_FILL = "E8E8E8", "F0F0F0"  # as the HTML tables
+PARAGRAPH_STYLES = {"body": BODY, "note": NOTE, "center": CENTER, "formula": FORMULA}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT}
+COVER_WIDTHS_MM = (46, 84)  # label | value
+SIGNATURE_WIDTHS_MM = (30, 40, 20, 60)  # role | name | "签名" | line to sign on
+LEGEND_MIN_WIDTH_MM = 50  # narrower than this, a figure's legend goes below it
+CELL_MARGINS_MM = 4  # Word's default cell margins, 1.9 mm left and right
+TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM / 25.4 * 1440)
+
+
+@dataclass
+class Target:
+    """The document being written, the kind of the block written last, and id counters."""
+
+    document: Document
+    previous: str = ""
+    bookmark_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    style_ids: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # python-docx resolves a style name by scanning every style, twice per paragraph
+        # (70 % of the run time); look the ids up once instead.
+        self.style_ids = {style.name: style.style_id for style in self.document.styles}
+
+    def style(self, paragraph: DocxParagraph, name: str) -> None:
+        """Give the paragraph a paragraph style, by name."""
+        paragraph._p.style = self.style_ids[name]
+
+    def add_paragraph(self, style: str, container: _Cell | None = None) -> DocxParagraph:
+        """Append an empty paragraph in `style` to the body (or to a table cell)."""
+        paragraph = (container or self.document).add_paragraph()
+        self.style(paragraph, style)
+        return paragraph
+
+    def paragraph(self, text: str, style: str) -> DocxParagraph:
+        """Append a paragraph of `text` in `style`."""
+        paragraph = self.add_paragraph(style)
+        add_text(paragraph, text)
+        return paragraph
+
+    def bookmark(self, paragraph: DocxParagraph, anchor: str) -> None:
+        """Make `paragraph` the target of links to `anchor`."""
+        wrap_in_bookmark(paragraph, anchor, next(self.bookmark_ids))
+
+
+def write_docx(model: ReportModel, path: Path) -> None:
+    """Render `model` as a .docx file at `path`."""
+    render_document(model).save(str(path))
+
+
+def docx_bytes(model: ReportModel) -> bytes:
+    """Render `model` as the bytes of a .docx file (the pipeline writes them atomically)."""
+    stream = io.BytesIO()
+    render_document(model).save(stream)
+    return stream.getvalue()
+
+
+def render_document(model: ReportModel) -> Document:
+    """Build the python-docx Document of `model`: set up, then one writer per block."""
+    document = docx.Document()
+    cover = bool(model.blocks) and model.blocks[0].kind == Cover.kind
+    prepare_document(document, model.metadata, cover=cover)
+    target = Target(document)
+    for block in model.blocks:
+        WRITERS[block.kind](target, block)
+        target.previous = block.kind
+    return document
+
+
+# --- text ----------------------------------------------------------------------------
+
+def add_text(paragraph: DocxParagraph, text: str) -> None:
+    """Append `text` as runs, with chemical subscripts and powers of ten superscript."""
+    for part, vertical in text_runs(text):
+        run = paragraph.add_run(part)
+        if vertical == "sub":
+            run.font.subscript = True
+        elif vertical == "sup":
+            run.font.superscript = True
+
+
+def numbered(number: str, text: str) -> str:
+    """Join a number and its text with two spaces ("5.2  范围", "表 5.2-1  排放")."""
+    return "  ".join(part for part in (number, text) if part)
+
+
+# --- block writers -------------------------------------------------------------------
+
+def write_cover(target: Target, block: Cover) -> None:
+    """Title, subtitle and the label/value fields; the model's PageBreak follows."""
+    target.paragraph(block.title, COVER_TITLE)
+    if block.subtitle:
+        target.paragraph(block.subtitle, COVER_SUBTITLE)
+    if not block.fields:
+        return
+    target.add_paragraph(COVER_GAP)
+    table = new_table(target.document, mm_to_twips(COVER_WIDTHS_MM), style=None)
+    for label, value in block.fields:
+        label_cell, value_cell = table.add_row().cells
+        fill_cell(target, label_cell, label, COVER_LABEL)
+        fill_cell(target, value_cell, value, COVER_VALUE)
+        set_cell_borders(value_cell, bottom="single")
+
+
+def write_heading(target: Target, block: Heading) -> None:
+    """A Heading 1/2/3 paragraph "number  text", bookmarked for the TOC links.
+
+    Chapters (Heading 1) start a new page, unless the model has just broken the page.
+    """
+    style = (HEADING if block.in_toc else UNLISTED_HEADING)[block.level]
+    paragraph = target.paragraph(numbered(block.number, block.text), style)
+    target.bookmark(paragraph, block.anchor)
+    if block.level == 1 and target.previous in ("", PageBreak.kind):
+        paragraph.paragraph_format.page_break_before = False
+
+
+def write_paragraph(target: Target, block: Paragraph) -> None:
+    """A paragraph in the style named by the model (body, note, center, formula)."""
+    target.paragraph(block.text, PARAGRAPH_STYLES[block.style])
+
+
+def write_bullet_list(target: Target, block: BulletList) -> None:
+    """One paragraph per item, prefixed "1、" (ordered) or "• " (bullets)."""
+    for index, item in enumerate(block.items, start=1):
+        prefix = f"{index}、" if block.ordered else "• "
+        target.paragraph(prefix + item, LIST)
+
+
+def write_table(target: Target, block: Table) -> None:
+    """Caption above, header rows repeated on every page, notes below."""
+    if block.number or block.caption:
+        caption = target.paragraph(numbered(block.number, block.caption), CAPTION)
+        caption.paragraph_format.keep_with_next = True
+        target.bookmark(caption, block.anchor)
+    widths = relative_to_twips(block.widths)
+    table = new_table(target.document, widths, style="Table Grid")
+    for cells in block.header:
+        add_table_row(target, table, widths, cells, header=True)
+    for cells in block.rows:
+        add_table_row(target, table, widths, cells, header=False)
+    for note in block.notes:
+        target.paragraph(note, TABLE_NOTE)
+    add_spacer(target)
+
+
+def write_figure(target: Target, block: Figure) -> None:
+    """The PNG centred at width_mm, its legend as text beside or below it, caption below."""
+    width_mm = min(block.width_mm, TEXT_WIDTH_MM)
+    picture_column_mm = width_mm + CELL_MARGINS_MM
+    if block.legend and picture_column_mm + LEGEND_MIN_WIDTH_MM <= TEXT_WIDTH_MM:
+        widths = mm_to_twips([picture_column_mm, TEXT_WIDTH_MM - picture_column_mm])
+        table = new_table(target.document, widths, style=None)
+        picture_cell, legend_cell = table.add_row().cells
+        add_picture(target, picture_cell.paragraphs[0], block, width_mm)
+        legend_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        legend_cell._tc.remove(legend_cell.paragraphs[0]._p)
+        for entry in block.legend:
+            add_legend_entry(target.add_paragraph(LEGEND, legend_cell), entry)
+    else:
+        add_picture(target, target.document.add_paragraph(), block, width_mm)
+        for entry in block.legend:
+            paragraph = target.add_paragraph(LEGEND)
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            add_legend_entry(paragraph, entry)
+    caption = target.paragraph(numbered(block.number, block.caption), CAPTION)
+    target.bookmark(caption, block.anchor)
+
+
+def add_picture(target: Target, paragraph: DocxParagraph, block: Figure,
+                width_mm: float) -> None:
+    """Put the figure's PNG into the paragraph, with its alt text."""
+    target.style(paragraph, FIGURE)
+    picture = paragraph.add_run().add_picture(io.BytesIO(block.png), width=Mm(width_mm))
+    picture._inline.docPr.set("descr", block.alt)
+
+
+def add_legend_entry(paragraph: DocxParagraph, entry: LegendEntry) -> None:
+    """A colour square in the entry's colour, then its text."""
+    swatch = paragraph.add_run("■ ")
+    swatch.font.color.rgb = RGBColor.from_string(entry.colour.lstrip("#").upper())
+    add_text(paragraph, entry.text)
+
+
+def write_signature_block(target: Target, block: SignatureBlock) -> None:
+    """Rows of role | name | label | line to sign on; then date and seal lines."""
+    table = new_table(target.document, mm_to_twips(SIGNATURE_WIDTHS_MM), style=None)
+    for line in block.lines:
+        add_signature_row(target, table, [line.role, line.name, line.label], sign_line=True)
+    if block.date_label:
+        add_signature_row(target, table, ["", "", block.date_label], sign_line=True)
+    if block.seal_label:
+        add_signature_row(target, table, ["", "", "", block.seal_label], sign_line=False)
+        table.rows[-1].cells[-1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_spacer(target)
+
+
+def write_table_of_contents(target: Target, block: TableOfContents) -> None:
+    """Title, then a TOC field pre-filled with the entries, linked to the headings."""
+    target.paragraph(block.title, TOC_TITLE)
+    paragraph = target.add_paragraph(TOC[1])
+    begin_field(paragraph, TOC_INSTRUCTION)
+    for index, entry in enumerate(block.entries):
+        style = TOC[min(entry.level, 3)]
+        if index:
+            paragraph = target.add_paragraph(style)
+        else:
+            target.style(paragraph, style)
+        first_new_run = len(paragraph._p.r_lst)
+        add_text(paragraph, numbered(entry.number, entry.text))
+        runs = paragraph._p.r_lst[first_new_run:]
+        if runs:
+            wrap_in_link(paragraph, entry.anchor, runs)
+    end_field(paragraph)
+
+
+def write_page_break(target: Target, block: PageBreak) -> None:
+    """A page break in a 1 pt paragraph, so the new page starts without a blank line."""
+    paragraph = target.add_paragraph(PAGE_BREAK)
+    paragraph.add_run().add_break(WD_BREAK.PAGE)
+
+
+WRITERS: dict[str, Callable[[Target, Any], None]] = {
+    Cover.kind: write_cover,
+    Heading.kind: write_heading,
+    Paragraph.kind: write_paragraph,
+    BulletList.kind: write_bullet_list,
+    Table.kind: write_table,
+    Figure.kind: write_figure,
+    SignatureBlock.kind: write_signature_block,
+    TableOfContents.kind: write_table_of_contents,
+    PageBreak.kind: write_page_break,
+}
+
+
+# --- tables --------------------------------------------------------------------------
+
+def mm_to_twips(widths_mm: Sequence[float]) -> list[int]:
+    """Convert column widths in millimetres to twips (1/1440 inch)."""
+    return [round(width / 25.4 * 1440) for width in widths_mm]
+
+
+def relative_to_twips(widths: Sequence[float]) -> list[int]:
+    """Scale relative column widths to the text width, in twips."""
+    total = sum(widths)
+    if not widths or total <= 0:
+        raise ValueError(f"table column widths must be positive, got {list(widths)}")
+    return [round(TEXT_WIDTH_TWIPS * width / total) for width in widths]
+
+
+def new_table(document: Document, widths: list[int], style: str | None) -> DocxTable:
+    """An empty, centred table with fixed column widths (twips); style None = no borders."""
+    table = document.add_table(rows=0, cols=len(widths))
+    table.style = style
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Twips(width)
+    set_table_width(table._tbl, sum(widths))
+    return table
+
+
+def add_table_row(target: Target, table: DocxTable, widths: list[int], cells: list[Cell],
+                  *, header: bool) -> None:
+    """Append a row of model cells, merging colspans; header and label cells shaded."""
+    spanned = sum(cell.colspan for cell in cells)
+    if spanned != len(widths):
+        texts = [cell.text for cell in cells]
+        raise ValueError(f"table row {texts} spans {spanned} columns, not {len(widths)}")
+    row = table.add_row()
+    mark_row(row, header=header)
+    column = 0
+    for cell in cells:
+        word_cell = row.cells[column]
+        if cell.colspan > 1:
+            word_cell = word_cell.merge(row.cells[column + cell.colspan - 1])
+        word_cell.width = Twips(sum(widths[column:column + cell.colspan]))
+        label = header or cell.header
+        style = TABLE_HEADER if label else TABLE_TEXT
+        fill_cell(target, word_cell, cell.text, style, cell.align)
+        if label:
+            shade_cell(word_cell, HEADER_ROW_FILL if header else LABEL_CELL_FILL)
+        word_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        column += cell.colspan
+
+
+def add_signature_row(target: Target, table: DocxTable, texts: list[str], *,
+                      sign_line: bool) -> None:
+    """A 12 mm high row: role (bold) and texts; the last column is a line to sign on."""
+    row = table.add_row()
+    row.height, row.height_rule = Mm(12), WD_ROW_HEIGHT_RULE.AT_LEAST
+    cells_texts = itertools.zip_longest(row.cells, texts, fillvalue="")
+    for column, (cell, text) in enumerate(cells_texts):
+        fill_cell(target, cell, text, SIGNATURE_ROLE if column == 0 else SIGNATURE)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    if sign_line:
+        set_cell_borders(row.cells[-1], bottom="single")
+
+
+def fill_cell(target: Target, cell: _Cell, text: str, style: str,
+              align: str | None = None) -> None:
+    """Write `text` into the cell's (only) paragraph in `style`."""
+    paragraph = cell.paragraphs[0]
+    target.style(paragraph, style)
+    if align is not None:
+        paragraph.alignment = ALIGN[align]
+    add_text(paragraph, text)
+
+
+def add_spacer(target: Target) -> None:
+    """A small empty paragraph after a table (two tables in a row would merge in Word)."""
+    target.add_paragraph(TABLE_NOTE)

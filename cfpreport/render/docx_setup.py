@@ -1,0 +1,260 @@
+"""Prepare a python-docx Document for a report: styles, page, header, footer, properties.
+
+Chinese text takes its font from ``w:rFonts/@w:eastAsia``; Word prefers theme fonts
+(``w:asciiTheme`` ...) over named ones, so every theme attribute is removed from
+styles.xml and each style names its fonts explicitly: 宋体 for text, 黑体 for headings,
+table headers and captions, Times New Roman for Latin letters and digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time
+
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.shared import Mm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+
+from cfpreport.blocks import Metadata
+from cfpreport.render.docx_xml import (
+    add_field,
+    add_watermark,
+    element,
+    insert_ppr,
+    set_update_fields,
+)
+
+SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
+TEXT_WIDTH_MM = 160  # A4 (210 mm) less two 25 mm margins
+WATERMARK_TEXT = "草稿 DRAFT"
+
+# Paragraph style names used by the writers; built-in names where Word has one.
+BODY, NOTE, CENTER, FORMULA, LIST = (
+    "Report Body", "Report Note", "Report Center", "Report Formula", "Report List")
+TABLE_TEXT, TABLE_HEADER, TABLE_NOTE = (
+    "Report Table Text", "Report Table Header", "Report Table Note")
+FIGURE, LEGEND, CAPTION = "Report Figure", "Report Legend", "Caption"
+PAGE_BREAK = "Report Page Break"
+COVER_TITLE, COVER_SUBTITLE, COVER_LABEL, COVER_VALUE = (
+    "Report Cover Title", "Report Cover Subtitle", "Report Cover Label", "Report Cover Value")
+COVER_GAP = "Report Cover Gap"
+TOC_TITLE, RUNNING_HEADER = "Report TOC Title", "Report Header"
+SIGNATURE, SIGNATURE_ROLE = "Report Signature", "Report Signature Role"
+HEADING = {1: "Heading 1", 2: "Heading 2", 3: "Heading 3"}
+UNLISTED_HEADING = {level: f"Report {name} Unlisted" for level, name in HEADING.items()}
+TOC = {1: "toc 1", 2: "toc 2", 3: "toc 3"}  # Word's built-in names (styleId TOC1 ...)
+
+_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+_THEME_FONT_ATTRIBUTES = ("w:asciiTheme", "w:eastAsiaTheme", "w:hAnsiTheme", "w:cstheme")
+_CENTER, _LEFT, _RIGHT, _JUSTIFY, _DISTRIBUTE = (
+    WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT,
+    WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.DISTRIBUTE)
+
+
+@dataclass(frozen=True)
+class StyleSpec:
+    """Font and paragraph settings of one paragraph style (sizes in points)."""
+
+    size: float = 10.5  # 五号
+    east_asia: str = SONG
+    bold: bool = False
+    align: WD_ALIGN_PARAGRAPH = _LEFT
+    first_line: float = 0  # 21 pt = two characters of 五号
+    left: float = 0
+    before: float = 0
+    after: float = 0
+    line: float = 1.0  # multiple of single spacing
+    keep_next: bool = False
+    new_page: bool = False  # page break before
+    based_on: str = "Normal"
+
+
+STYLES: dict[str, StyleSpec] = {
+    "Normal": StyleSpec(),
+    BODY: StyleSpec(align=_JUSTIFY, first_line=21, line=1.5),
+    LIST: StyleSpec(align=_JUSTIFY, first_line=21, line=1.5),
+    NOTE: StyleSpec(size=9, line=1.25, after=3),
+    CENTER: StyleSpec(align=_CENTER, line=1.5),
+    FORMULA: StyleSpec(align=_CENTER, before=6, after=6, line=1.5),
+    HEADING[1]: StyleSpec(16, HEI, True, before=0, after=12, keep_next=True, new_page=True),
+    HEADING[2]: StyleSpec(14, HEI, True, before=12, after=6, keep_next=True),
+    HEADING[3]: StyleSpec(12, HEI, True, before=6, after=6, keep_next=True),
+    CAPTION: StyleSpec(east_asia=HEI, bold=True, align=_CENTER, before=6, after=6),
+    TABLE_TEXT: StyleSpec(size=9),  # 小五, as the HTML tables
+    TABLE_HEADER: StyleSpec(size=9, east_asia=HEI, bold=True),
+    TABLE_NOTE: StyleSpec(size=9, before=3),
+    FIGURE: StyleSpec(align=_CENTER, before=6, keep_next=True),
+    LEGEND: StyleSpec(line=1.5, keep_next=True),
+    PAGE_BREAK: StyleSpec(size=1),
+    COVER_TITLE: StyleSpec(26, HEI, True, _CENTER, before=140, after=12),
+    COVER_SUBTITLE: StyleSpec(16, HEI, False, _CENTER, before=6),
+    COVER_GAP: StyleSpec(size=1, before=96),  # between the titles and the fields
+    COVER_LABEL: StyleSpec(14, HEI, True, _DISTRIBUTE, before=6, after=6),
+    COVER_VALUE: StyleSpec(14, SONG, False, _CENTER, before=6, after=6),
+    TOC_TITLE: StyleSpec(16, HEI, True, _CENTER, after=12),
+    TOC[1]: StyleSpec(east_asia=HEI, line=1.25),
+    TOC[2]: StyleSpec(left=21, line=1.25),
+    TOC[3]: StyleSpec(left=42, line=1.25),
+    SIGNATURE: StyleSpec(),
+    SIGNATURE_ROLE: StyleSpec(east_asia=HEI, bold=True),
+    "Header": StyleSpec(size=9, align=_CENTER),
+    RUNNING_HEADER: StyleSpec(size=9, align=_RIGHT, based_on="Header"),
+    "Footer": StyleSpec(size=9, align=_CENTER),
+}
+STYLES.update({name: replace(STYLES[HEADING[level]], based_on=HEADING[level])
+               for level, name in UNLISTED_HEADING.items()})
+
+
+def prepare_document(document: Document, metadata: Metadata, *, cover: bool) -> None:
+    """Set styles, page, header and footer, settings and core properties."""
+    define_styles(document, metadata.language)
+    section = document.sections[0]
+    set_a4_page(section)
+    section.different_first_page_header_footer = cover
+    write_header_footer(section, metadata, cover=cover)
+    settings = document.settings.element
+    set_update_fields(settings)
+    settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+    set_core_properties(document, metadata)
+
+
+# --- styles --------------------------------------------------------------------------
+
+def define_styles(document: Document, language: str) -> None:
+    """Create or redefine every style in STYLES, without theme fonts, in black."""
+    styles_element = document.styles.element
+    for fonts in styles_element.iter(qn("w:rFonts")):
+        for attribute in _THEME_FONT_ATTRIBUTES:
+            fonts.attrib.pop(qn(attribute), None)
+    _set_defaults(styles_element, language)
+    for name, spec in STYLES.items():
+        _apply(_paragraph_style(document, name, spec.based_on), spec)
+    for name in UNLISTED_HEADING.values():
+        # Outline level 9 = body text: out of the TOC field and the navigation pane.
+        insert_ppr(document.styles[name].element.get_or_add_pPr(),
+                   element("w:outlineLvl", {"w:val": "9"}))
+    for name in TOC.values():
+        tabs = document.styles[name].paragraph_format.tab_stops
+        tabs.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    rule = element("w:pBdr")
+    rule.append(element("w:bottom", {"w:val": "single", "w:sz": "4", "w:space": "1",
+                                     "w:color": "000000"}))
+    insert_ppr(document.styles[RUNNING_HEADER].element.get_or_add_pPr(), rule)
+
+
+def _set_defaults(styles_element: BaseOxmlElement, language: str) -> None:
+    defaults = styles_element.find(qn("w:docDefaults"))
+    r_pr = defaults.find("w:rPrDefault/w:rPr", _NS)
+    fonts = r_pr.find(qn("w:rFonts"))
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), LATIN)
+    fonts.set(qn("w:eastAsia"), SONG)
+    for size in ("w:sz", "w:szCs"):
+        r_pr.find(qn(size)).set(qn("w:val"), "21")
+    lang = r_pr.find(qn("w:lang"))
+    lang.set(qn("w:val"), language)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find("w:pPrDefault/w:pPr/w:spacing", _NS)
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), "240")
+
+
+def _paragraph_style(document: Document, name: str, based_on: str) -> ParagraphStyle:
+    styles = document.styles
+    if name in styles:
+        return styles[name]
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if name.startswith("toc "):  # Word's built-in TOC styles: name "toc 1", id "TOC1"
+        style.element.styleId = name.upper().replace(" ", "")
+    style.base_style = styles[based_on]
+    style.quick_style = not name.startswith("toc ")
+    return style
+
+
+def _apply(style: ParagraphStyle, spec: StyleSpec) -> None:
+    font = style.font
+    font.size, font.bold, font.italic = Pt(spec.size), spec.bold, False
+    font.color.rgb = RGBColor(0, 0, 0)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), LATIN)
+    fonts.set(qn("w:eastAsia"), spec.east_asia)
+    paragraph = style.paragraph_format
+    paragraph.alignment = spec.align
+    paragraph.first_line_indent = Pt(spec.first_line) if spec.first_line else None
+    paragraph.left_indent = Pt(spec.left) if spec.left else None
+    paragraph.space_before, paragraph.space_after = Pt(spec.before), Pt(spec.after)
+    paragraph.line_spacing = spec.line
+    if spec.keep_next:
+        paragraph.keep_with_next = True
+    if spec.new_page:
+        paragraph.page_break_before = True
+    if spec.first_line:  # in characters too, so it follows the font size
+        chars = round(spec.first_line / spec.size * 100)
+        style.element.pPr.ind.set(qn("w:firstLineChars"), str(chars))
+
+
+# --- page ----------------------------------------------------------------------------
+
+def set_a4_page(section: Section) -> None:
+    """A4 portrait, 25 mm margins, header and footer 15 mm from the edge."""
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin = section.bottom_margin = Mm(25)
+    section.left_margin = section.right_margin = Mm(25)
+    section.header_distance = section.footer_distance = Mm(15)
+    section.gutter = Mm(0)
+
+
+def write_header_footer(section: Section, metadata: Metadata, *, cover: bool) -> None:
+    """Running header (right, ruled), "第 X 页 共 Y 页" footer, watermark if draft."""
+    header = section.header.paragraphs[0]
+    header.style = RUNNING_HEADER
+    header.add_run(metadata.header_text)
+    footer = section.footer.paragraphs[0]
+    footer.style = "Footer"
+    footer.add_run("第 ")
+    add_field(footer, "PAGE", "1")
+    footer.add_run(" 页 共 ")
+    add_field(footer, "NUMPAGES", "1")
+    footer.add_run(" 页")
+    if metadata.draft:
+        add_watermark(header, WATERMARK_TEXT, number=1)
+    if not cover:
+        return
+    # The cover page: an explicitly empty header and footer, still watermarked.
+    first_header = section.first_page_header.paragraphs[0]
+    section.first_page_footer.paragraphs[0].style = "Footer"
+    if metadata.draft:
+        add_watermark(first_header, WATERMARK_TEXT, number=2)
+
+
+# --- properties ----------------------------------------------------------------------
+
+def set_core_properties(document: Document, metadata: Metadata) -> None:
+    """Fill docProps/core.xml from the metadata; every date is metadata.created."""
+    properties = document.core_properties
+    stamp = datetime.combine(metadata.created, time(0, 0), tzinfo=UTC)
+    properties.title, properties.subject = metadata.title, metadata.subject
+    properties.author = properties.last_modified_by = metadata.author
+    properties.keywords = "; ".join(metadata.keywords)
+    properties.language = metadata.language
+    properties.created = properties.modified = properties.last_printed = stamp
+    properties.revision = 1
+    properties.comments = ""
+    _drop_thumbnail(document)
+
+
+def _drop_thumbnail(document: Document) -> None:
+    # python-docx's template carries a preview image of an unrelated blank page.
+    package_rels = document.part.package.rels
+    for r_id, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package_rels.pop(r_id)

@@ -1,0 +1,129 @@
+"""Build the format-neutral :class:`ReportModel` from a study and its results.
+
+The chapters (``cfpreport.chapters``) append blocks through a :class:`ModelWriter`,
+which numbers headings, tables and figures and collects the table of contents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cfpreport.blocks import (
+    Block,
+    Cell,
+    Figure,
+    Heading,
+    LegendEntry,
+    Metadata,
+    Paragraph,
+    ReportModel,
+    Table,
+    TableOfContents,
+    TocEntry,
+)
+from cfpreport.calculate import Results
+from cfpreport.facts import gather_facts
+from cfpreport.study import Study
+
+TOC_TITLE = "目  录"
+
+
+@dataclass
+class ModelWriter:
+    """Appends blocks, numbering headings (1, 1.1, 1.1.1), tables and figures (表 3-1)."""
+
+    blocks: list[Block] = field(default_factory=list)
+    counters: list[int] = field(default_factory=lambda: [0, 0, 0])
+    table_count: int = 0
+    figure_count: int = 0
+
+    def heading(self, level: int, text: str, numbered: bool = True) -> str:
+        """Add a heading; return its number ("" when unnumbered)."""
+        number = ""
+        if numbered:
+            self.counters[level - 1] += 1
+            self.counters[level:] = [0] * (3 - level)
+            number = ".".join(str(n) for n in self.counters[:level])
+        if level == 1:
+            self.table_count = self.figure_count = 0
+        anchor = f"h-{number.replace('.', '-')}" if number else f"h-u{len(self.blocks)}"
+        self.blocks.append(Heading(level, number, text, anchor))
+        return number
+
+    def paragraph(self, text: str, style: str = "body") -> None:
+        if text:
+            self.blocks.append(Paragraph(text, style))
+
+    def paragraphs(self, texts: list[str], style: str = "body") -> None:
+        for text in texts:
+            self.paragraph(text, style)
+
+    def add(self, block: Block) -> None:
+        self.blocks.append(block)
+
+    def next_table_number(self) -> str:
+        self.table_count += 1
+        return f"表 {self.counters[0]}-{self.table_count}" if self.counters[0] else \
+            f"表 {self.table_count}"
+
+    def next_figure_number(self) -> str:
+        self.figure_count += 1
+        return f"图 {self.counters[0]}-{self.figure_count}"
+
+    def table(self, caption: str, header: list[list[Cell]], rows: list[list[Cell]],
+              widths: list[float], notes: list[str] | None = None) -> str:
+        """Add a numbered grid table; return its number for references in the text."""
+        number = self.next_table_number()
+        anchor = f"t-{len(self.blocks)}"
+        self.blocks.append(Table(anchor, number, caption, header, rows, widths, notes or []))
+        return number
+
+    def figure(self, caption: str, png: bytes, width_mm: float, alt: str,
+               legend: list[LegendEntry] | None = None) -> str:
+        number = self.next_figure_number()
+        self.blocks.append(Figure(f"f-{len(self.blocks)}", number, caption, png, width_mm, alt,
+                                  legend or []))
+        return number
+
+    def reserve_figure_number(self) -> str:
+        """The number the next figure will get (for text that refers to it first)."""
+        return f"图 {self.counters[0]}-{self.figure_count + 1}"
+
+    def reserve_table_number(self) -> str:
+        return f"表 {self.counters[0]}-{self.table_count + 1}"
+
+
+def build_report_model(study: Study, results: Results) -> ReportModel:
+    """Turn a study and its results into the report's blocks, in the seeds' chapters."""
+    from cfpreport import chapters
+
+    facts = gather_facts(study, results)
+    writer = ModelWriter()
+    chapters.cover(writer, facts)
+    chapters.summary_sheet(writer, facts)
+    toc_index = len(writer.blocks)
+    for chapter in (chapters.abstract, chapters.introduction, chapters.company_and_product,
+                    chapters.goal_and_scope, chapters.data_collection, chapters.calculation,
+                    chapters.recommendations, chapters.annex):
+        chapter(writer, facts)
+    toc = TableOfContents(TOC_TITLE, [
+        TocEntry(block.level, block.number, block.text, block.anchor)
+        for block in writer.blocks if isinstance(block, Heading) and block.in_toc])
+    blocks = [*writer.blocks[:toc_index], toc, *writer.blocks[toc_index:]]
+    return ReportModel(metadata(study), blocks)
+
+
+def metadata(study: Study) -> Metadata:
+    report = study.report
+    products = "、".join(p.name for p in study.products)
+    return Metadata(
+        title=f"{report.title}：{products}",
+        subject=f"{study.company.name} {products} 产品碳足迹",
+        author=report.issuer.name,
+        keywords=["产品碳足迹", "CFP", *(p.model for p in study.products if p.model)],
+        language="zh-CN",
+        created=report.issued,
+        report_number=report.number,
+        header_text=f"{study.company.name} {report.title}  报告编号：{report.number}",
+        draft=report.status == "draft",
+    )
