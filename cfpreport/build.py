@@ -11,12 +11,13 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cfpreport.errors import CfpError
 from cfpreport.pipeline import load_and_calculate
+from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
 from cfpreport.report import build_report_model
 from cfpreport.results_json import dumps, results_document
 
@@ -40,8 +41,17 @@ class BuildRecord:
 
 def build_report(study_path: str | Path, out_dir: str | Path,
                  formats: Iterable[str] = DEFAULT_FORMATS,
-                 factor_set: str | None = None) -> BuildRecord:
-    """Build the report of one study into ``out_dir``; raise CfpError for bad input."""
+                 factor_set: str | None = None, pdf_worker: PdfWorker | None = None
+                 ) -> BuildRecord:
+    """Build the report of one study into ``out_dir``; raise CfpError for bad input.
+
+    Pass an open :class:`PdfWorker` to render the PDF in its process (the CLI opens
+    one per run, so a batch shares it); without one, a worker is started for the call.
+    """
+    if pdf_worker is None and "pdf" in formats:
+        warm_up_here()  # once per process; each worker forked from here inherits it
+        with PdfWorker() as worker:
+            return build_report(study_path, out_dir, formats, factor_set, worker)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
@@ -52,7 +62,7 @@ def build_report(study_path: str | Path, out_dir: str | Path,
     study, results = calculated.study, calculated.results
     with timed(seconds, "model"):
         model = build_report_model(study, results)
-    contents = render_all(model, study, results, formats, seconds)
+    contents = render_all(model, study, results, formats, seconds, pdf_worker)
     number = study.report.number
     out_dir = Path(out_dir)
     outputs = {fmt: out_dir / f"{number}.{fmt}" for fmt in formats}
@@ -63,28 +73,48 @@ def build_report(study_path: str | Path, out_dir: str | Path,
                        seconds)
 
 
-def render_all(model, study, results, formats: tuple[str, ...],
-               seconds: dict[str, float]) -> dict[str, bytes]:
-    """Render every requested format to bytes, in memory."""
+def build_reports(studies: Iterable[str | Path], out_dir: str | Path,
+                  formats: Iterable[str] = DEFAULT_FORMATS, factor_set: str | None = None,
+                  pdf_worker: PdfWorker | None = None
+                  ) -> Iterator[tuple[Path, BuildRecord | CfpError]]:
+    """Build several studies, yielding each one's record, or its error: one bad study
+    does not stop the others. One PDF worker serves them all.
+    """
+    formats = tuple(formats)
+    if pdf_worker is None:
+        with PdfWorker() as worker:
+            yield from build_reports(studies, out_dir, formats, factor_set, worker)
+        return
+    for path in studies:
+        try:
+            yield Path(path), build_report(path, out_dir, formats, factor_set, pdf_worker)
+        except CfpError as error:
+            yield Path(path), error
+
+
+def render_all(model, study, results, formats: tuple[str, ...], seconds: dict[str, float],
+               pdf_worker: PdfWorker | None) -> dict[str, bytes]:
+    """Render every requested format to bytes, in memory; the PDF in the worker."""
+    from cfpreport.render.html import render_html
+
     contents: dict[str, bytes] = {}
+    start = time.perf_counter()
+    pdf_ready = None
+    if "pdf" in formats:
+        pdf_ready = pdf_worker.submit(render_html(model), [study.folder])
+    if "html" in formats:
+        with timed(seconds, "html"):
+            contents["html"] = render_html(model, standalone=True).encode("utf-8")
     if "json" in formats:
         contents["json"] = dumps(results_document(study, results)).encode("utf-8")
-    if "html" in formats or "pdf" in formats:
-        from cfpreport.render.html import render_html
-
-        if "html" in formats:
-            with timed(seconds, "html"):
-                contents["html"] = render_html(model, standalone=True).encode("utf-8")
-        if "pdf" in formats:
-            from cfpreport.render.pdf import pdf_bytes
-
-            with timed(seconds, "pdf"):
-                contents["pdf"] = pdf_bytes(render_html(model), allowed_roots=[study.folder])
     if "docx" in formats:
         from cfpreport.render.docx import docx_bytes
 
         with timed(seconds, "docx"):
             contents["docx"] = docx_bytes(model)
+    if pdf_ready is not None:
+        contents["pdf"] = pdf_ready()
+        seconds["pdf (until ready)"] = time.perf_counter() - start
     return {fmt: contents[fmt] for fmt in formats}
 
 

@@ -52,7 +52,7 @@ def activity_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> N
                Cell(f"排放量（{unit}）")]]
     notes = ["注：各项排放量单独四舍五入显示；阶段合计见第 5 章，由未经舍入的数值计算。"]
     writer.table(f"{product.name}生命周期碳排放清单", header, rows,
-                 [13, 17, 15, 11, 15, 17, 12], notes)
+                 [12, 15, 14, 10, 15, 22, 12], notes)
 
 
 def activity_row(row, result: str) -> list[Cell]:
@@ -88,14 +88,14 @@ def factor_tables(writer: ModelWriter, facts: Facts) -> None:
         notes.append(text("unverified_note"))
     header = [[Cell("排放因子"), Cell("数值"), Cell("单位"), Cell("来源"), Cell("发布机构"),
                Cell("发布日期")]]
-    writer.table("排放因子及来源", header, rows, [18, 10, 14, 30, 17, 11], notes)
+    writer.table("排放因子及来源", header, rows, [17, 10, 15, 27, 17, 14], notes)
     fuels = [factor for factor in factors if factor.chain]
     if fuels:
         writer.paragraph(text("fuel_chain_intro", table=writer.reserve_table_number()))
         writer.table("化石燃料排放因子的推导", [[
             Cell("燃料"), Cell("低位发热量"), Cell("单位热值含碳量"), Cell("碳氧化率"),
             Cell("单位热值排放"), Cell("排放因子")]], [fuel_row(f) for f in fuels],
-            [12, 18, 18, 12, 18, 22])
+            [10, 17, 17, 11, 21, 24])
 
 
 def used_factors(facts: Facts) -> list[Factor]:

@@ -110,19 +110,21 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 
     With several studies, one that fails is reported and the others are still built.
     """
-    from cfpreport.build import build_report
+    from cfpreport.render.pdf_worker import PdfWorker
 
     failed = 0
-    for path in studies:
-        try:
-            record = build_report(path, out_dir, formats, factor_set)
-        except CfpError as err:
-            failed += 1
-            click.echo(f"{path}: not built\n{err}", err=True)
-            continue
-        files = ", ".join(str(p) for p in record.outputs.values())
-        totals = "; ".join(f"{pid} {total}" for pid, total in record.totals.items())
-        click.echo(f"{path}: {files}  ({totals})")
+    # The PDF worker starts before the heavy imports, so WeasyPrint loads meanwhile.
+    with PdfWorker() as pdf_worker:
+        from cfpreport.build import build_reports
+
+        for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker):
+            if isinstance(outcome, CfpError):
+                failed += 1
+                click.echo(f"{path}: not built\n{outcome}", err=True)
+                continue
+            files = ", ".join(str(p) for p in outcome.outputs.values())
+            totals = "; ".join(f"{pid} {total}" for pid, total in outcome.totals.items())
+            click.echo(f"{path}: {files}  ({totals})")
     if failed:
         click.echo(f"{failed} of {len(studies)} studies failed", err=True)
         raise SystemExit(1)

@@ -36,7 +36,10 @@ class UnitError(ValueError):
 
 @cache
 def registry() -> pint.UnitRegistry:
-    ureg = pint.UnitRegistry()
+    try:  # pint's on-disk cache of its parsed definitions: 0.2 s less per process
+        ureg = pint.UnitRegistry(cache_folder=":auto:")
+    except OSError:  # no writable cache folder: parse the definitions every time
+        ureg = pint.UnitRegistry()
     ureg.define("tonne_km = tonne * kilometer")
     return ureg
 
