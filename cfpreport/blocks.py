@@ -20,6 +20,11 @@ from typing import ClassVar, Literal
 
 Align = Literal["left", "center", "right"]
 
+# The page both renderers lay out to: A4 (210 mm) less two 25 mm margins.
+TEXT_WIDTH_MM = 160
+FIGURE_GUTTER_MM = 4  # between a picture and a legend beside it (Word's cell margins)
+LEGEND_MIN_WIDTH_MM = 50  # a legend narrower than this goes below its picture
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -92,6 +97,23 @@ class Figure:
     # A chart's legend as text beside the image, so its numbers are real, searchable
     # text in the PDF and the Word file (not pixels), drawn from the same strings.
     legend: list[LegendEntry] = field(default_factory=list)
+
+    @property
+    def picture_width_mm(self) -> float:
+        return min(self.width_mm, TEXT_WIDTH_MM)
+
+    @property
+    def picture_column_mm(self) -> float:
+        """Width of the picture's column when the legend stands beside it."""
+        return self.picture_width_mm + FIGURE_GUTTER_MM
+
+    @property
+    def legend_beside(self) -> bool:
+        """Whether the legend fits beside the picture (else it goes below, centred).
+
+        Decided here, once, so that the PDF and the Word file place it alike."""
+        return bool(self.legend) and (
+            self.picture_column_mm + LEGEND_MIN_WIDTH_MM <= TEXT_WIDTH_MM)
 
 
 @dataclass(frozen=True)

@@ -72,20 +72,12 @@ def summary_sheet(writer: ModelWriter, facts: Facts) -> None:
 
 
 def summary_notes(facts: Facts) -> list[str]:
-    kinds = {factor.kind for factor in facts.results.factor_set.factors.values()
-             if factor.id in used_factor_ids(facts)}
     electricity_note = ""
-    if "grid_co2" in kinds:
+    if grid_co2_factor_names(facts):
         electricity_note = ("电力排放因子采用仅含二氧化碳的电网平均排放因子，未包含电力上游及"
                             "输配电损耗排放，详见 3.2.5 节。")
     notes = items("summary_notes", electricity_note=electricity_note, **facts.common())
     return [note for note in notes if note]
-
-
-def used_factor_ids(facts: Facts) -> set[str]:
-    factor_set = facts.results.factor_set
-    ids = facts.results.activities["factor"].dropna().unique()
-    return {factor_set.aliases.get(i, i) for i in ids} | set(ids)
 
 
 def team_signature_lines(facts: Facts) -> list[SignatureLine]:
@@ -193,14 +185,9 @@ def system_boundary(writer: ModelWriter, facts: Facts) -> None:
 
 
 def grid_co2_factor_names(facts: Facts) -> list[str]:
-    activities = facts.results.activities
-    factor_set = facts.results.factor_set
-    names = []
-    for factor_id in sorted(activities["factor"].dropna().unique()):
-        factor = factor_set.get(factor_id)
-        if factor.kind == "grid_co2":
-            names.append(f"{factor.name} {quantity(factor.value)} {factor.unit}")
-    return names
+    """The CO2-only grid factors the study uses, with value and unit (to flag them)."""
+    return [f"{factor.name} {quantity(factor.value)} {factor.unit}"
+            for factor in facts.used_factors if factor.kind == "grid_co2"]
 
 
 def impact_method(writer: ModelWriter, facts: Facts) -> None:

@@ -6,11 +6,12 @@ import pandas as pd
 
 from cfpreport import charts
 from cfpreport.blocks import BulletList, Cell, LegendEntry
-from cfpreport.factors import Factor
+from cfpreport.calculate import KG_PER_DISPLAY_UNIT
+from cfpreport.factors import Factor, load_gwp_sets
 from cfpreport.facts import NOT_APPLICABLE, Facts, ProductFact, quantity
 from cfpreport.report import ModelWriter
 from cfpreport.rounding import format_units, half_up
-from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.stages import STAGE_SHORT_LABELS, STAGES
 from cfpreport.texts import items, paragraphs, text
 
 BASIS_LABELS = {"annual": "年度总量", "per_unit": "单位产品"}
@@ -71,13 +72,13 @@ def activity_row(row, result: str) -> list[Cell]:
 def activity_results(rows: pd.DataFrame, facts: Facts) -> dict[int, str]:
     """Each activity's emissions in the display unit, rounded like the stage values."""
     settings = facts.results.settings
-    divisor = 1000.0 if settings.unit == "t" else 1.0
+    divisor = KG_PER_DISPLAY_UNIT[settings.unit]
     units = half_up(rows["kgco2e"] / divisor * 10**settings.decimals)
     return dict(zip(rows.index, format_units(units, settings.decimals), strict=True))
 
 
 def factor_tables(writer: ModelWriter, facts: Facts) -> None:
-    factors = used_factors(facts)
+    factors = facts.used_factors
     factor_set = facts.results.factor_set
     writer.paragraph(text("factor_intro", table=writer.reserve_table_number(),
                           factor_set=factor_set.name, factor_version=factor_set.version))
@@ -98,12 +99,6 @@ def factor_tables(writer: ModelWriter, facts: Facts) -> None:
             [10, 17, 17, 11, 21, 24])
 
 
-def used_factors(facts: Facts) -> list[Factor]:
-    factor_set = facts.results.factor_set
-    ids = sorted(facts.results.activities["factor"].dropna().unique())
-    return [factor_set.get(factor_id) for factor_id in ids]
-
-
 def factor_row(factor: Factor) -> list[Cell]:
     marker = "" if factor.verified else " *"
     return [Cell(factor.name), Cell(quantity(factor.value) + marker, align="right"),
@@ -115,8 +110,6 @@ def factor_row(factor: Factor) -> list[Cell]:
 def gas_rows(facts: Facts) -> list[list[Cell]]:
     activities = facts.results.activities
     gases = activities.dropna(subset=["gas"]).drop_duplicates("gas")
-    from cfpreport.factors import load_gwp_sets
-
     gwp = load_gwp_sets()[facts.study.study.gwp]
     return [[Cell(f"{row.gas}（GWP100）"), Cell(quantity(row.factor_value), align="right"),
              Cell(row.factor_unit, align="center"), Cell(gwp.source),
@@ -176,5 +169,3 @@ def share_big(share: str) -> bool:
     """Label a pie slice on the chart itself only when it is large enough to hold it."""
     return float(share) >= 6.0
 
-
-__all__ = ["STAGE_LABELS", "calculation", "data_collection"]

@@ -13,6 +13,7 @@ from datetime import date
 import numpy as np
 
 from cfpreport.calculate import Results
+from cfpreport.factors import Factor
 from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
 from cfpreport.study import Product, Study
 
@@ -99,6 +100,12 @@ class Facts:
     @property
     def functional_units(self) -> list[str]:
         return [f"{p.functional_unit}{p.name}" for p in self.study.products]
+
+    @property
+    def used_factors(self) -> list[Factor]:
+        """The factors the activities use, by id (aliases resolved), sorted by id."""
+        ids = sorted(self.results.activities["factor"].dropna().unique())
+        return [self.results.factor_set.get(factor_id) for factor_id in ids]
 
     @property
     def included_stage_labels(self) -> list[str]:

@@ -86,8 +86,6 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT}
 COVER_WIDTHS_MM = (46, 84)  # label | value
 SIGNATURE_WIDTHS_MM = (30, 40, 20, 60)  # role | name | "签名" | line to sign on
-LEGEND_MIN_WIDTH_MM = 50  # narrower than this, a figure's legend goes below it
-CELL_MARGINS_MM = 4  # Word's default cell margins, 1.9 mm left and right
 TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM / 25.4 * 1440)
 
 
@@ -228,10 +226,9 @@ def write_table(target: Target, block: Table) -> None:
 
 def write_figure(target: Target, block: Figure) -> None:
     """The PNG centred at width_mm, its legend as text beside or below it, caption below."""
-    width_mm = min(block.width_mm, TEXT_WIDTH_MM)
-    picture_column_mm = width_mm + CELL_MARGINS_MM
-    if block.legend and picture_column_mm + LEGEND_MIN_WIDTH_MM <= TEXT_WIDTH_MM:
-        widths = mm_to_twips([picture_column_mm, TEXT_WIDTH_MM - picture_column_mm])
+    width_mm = block.picture_width_mm
+    if block.legend_beside:
+        widths = mm_to_twips([block.picture_column_mm, TEXT_WIDTH_MM - block.picture_column_mm])
         table = new_table(target.document, widths, style=None)
         picture_cell, legend_cell = table.add_row().cells
         add_picture(target, picture_cell.paragraphs[0], block, width_mm)

@@ -22,7 +22,7 @@ from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-from cfpreport.blocks import Metadata
+from cfpreport.blocks import TEXT_WIDTH_MM, Metadata  # TEXT_WIDTH_MM: the page both share
 from cfpreport.render.docx_xml import (
     add_field,
     add_watermark,
@@ -32,7 +32,6 @@ from cfpreport.render.docx_xml import (
 )
 
 SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
-TEXT_WIDTH_MM = 160  # A4 (210 mm) less two 25 mm margins
 WATERMARK_TEXT = "草稿 DRAFT"
 
 # Paragraph style names used by the writers; built-in names where Word has one.

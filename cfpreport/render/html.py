@@ -18,12 +18,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from cfpreport import assets
-from cfpreport.blocks import Figure, ReportModel, text_runs
+from cfpreport.blocks import ReportModel, text_runs
 
 CSS_FILE = "report.css"
-TEXT_WIDTH_MM = 160  # A4 less report.css's 25 mm side margins
-LEGEND_MIN_WIDTH_MM = 50  # a legend narrower than this goes below its figure (as in Word)
-FIGURE_GUTTER_MM = 4  # between a picture and its legend (Word's cell margins)
 BLOCK_SUFFIX = ".html.j2"
 # url(../fonts/NotoSerifSC-Regular.otf) in report.css, relative to templates/.
 _FONT_URL = re.compile(r"""url\((["']?)\.\./fonts/([^"')]+)\1\)""")
@@ -74,7 +71,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(runs=runs, data_uri=png_data_uri, percentages=percentages,
                        mm=millimetres, colour=css_colour)
-    env.globals.update(legend_beside=legend_beside, picture_column=picture_column)
     return env
 
 
@@ -116,11 +112,3 @@ def css_colour(value: str) -> str:
     return value
 
 
-def picture_column(figure: Figure) -> float:
-    """Width in mm of the figure's picture column: the image plus a gutter."""
-    return min(figure.width_mm, TEXT_WIDTH_MM) + FIGURE_GUTTER_MM
-
-
-def legend_beside(figure: Figure) -> bool:
-    """Whether the legend fits beside the picture (else it goes below, centred)."""
-    return picture_column(figure) + LEGEND_MIN_WIDTH_MM <= TEXT_WIDTH_MM
