@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,16 @@ def priced(study: Study, factor_set: str | None = None):
     from cfpreport.calculate import calculate
 
     return calculate(study, resolve_factor_set(study, factor_set))
+
+
+def run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
+    """subprocess.run(cmd) with check=True, but a failure fails the test with the command,
+    its exit status, stdout and stderr (CalledProcessError alone swallows them)."""
+    kwargs.pop("check", None)
+    kwargs.setdefault("text", True)
+    cmd = [str(part) for part in cmd]
+    result = subprocess.run(cmd, capture_output=True, check=False, **kwargs)
+    if result.returncode != 0:
+        pytest.fail(f"command failed with exit status {result.returncode}: {shlex.join(cmd)}\n"
+                    f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}")
+    return result
