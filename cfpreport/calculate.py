@@ -7,29 +7,24 @@ everywhere else, in kg CO2e per functional unit.
 Columns of ``Results.activities`` (one row per activity, study order):
     product, row, stage, factor, gas, label, amount, unit, basis, data_type, note,
     annual_output, factor_name, factor_value, factor_unit, kg_per_denominator,
-    denominator, conversion, amount_per_unit, kgco2e
+    denominator, conversion, amount_per_unit, kgco2e, shown
 Columns of ``Results.stages`` (one row per product and stage that has activities):
-    product, stage, kgco2e, shown_units, shown, share_units, share
+    product, stage, kgco2e, shown, shown_value, share
 Columns of ``Results.products`` (one row per product, study order):
-    product, kgco2e, shown_units, shown, shares_total, shares_add_up
+    product, kgco2e, shown, stages_add_up, shares_total, shares_add_up
+``shown`` columns hold the strings the report prints, in the study's unit and decimals.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from cfpreport.factors import FactorSet, load_gwp_sets
-from cfpreport.rounding import (
-    SHARE_DECIMALS,
-    apportion,
-    format_units,
-    half_up,
-    shares_from_shown,
-    shares_largest_remainder,
-)
+from cfpreport import rounding
 from cfpreport.stages import STAGES
 from cfpreport.study import Study
 from cfpreport.units import conversion_factor
@@ -83,7 +78,7 @@ def calculate_frame(activities: pd.DataFrame, factor_set: FactorSet,
         columns="_order").reset_index(drop=True)
     stages["stage"] = stages["stage"].astype(str)
     totals = (priced.groupby("product", sort=False)["kgco2e"].sum().reset_index())
-    stages, products = display_tables(stages, totals, settings)
+    priced, stages, products = display_tables(priced, stages, totals, settings)
     return Results(settings, factor_set, priced, stages, products)
 
 
@@ -152,26 +147,38 @@ def unit_conversions(priced: pd.DataFrame) -> pd.Series:
     return merged["conversion"].set_axis(priced.index)
 
 
-def display_tables(stages: pd.DataFrame, totals: pd.DataFrame,
-                   settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Add shown values and shares (see :mod:`cfpreport.rounding` for the rules)."""
-    scale = 10**settings.decimals / KG_PER_DISPLAY_UNIT[settings.unit]
-    totals = totals.copy()
-    totals["shown_units"] = half_up(totals["kgco2e"] * scale)
-    target = stages["product"].map(totals.set_index("product")["shown_units"])
-    stages = stages.copy()
-    stages["shown_units"] = apportion(stages["kgco2e"] * scale, stages["product"], target)
-    if settings.shares == "largest-remainder":
-        stages["share_units"] = shares_largest_remainder(stages["shown_units"], target,
-                                                         stages["product"])
-    else:
-        stages["share_units"] = shares_from_shown(stages["shown_units"], target)
-    stages["shown"] = format_units(stages["shown_units"], settings.decimals)
-    stages["share"] = format_units(stages["share_units"], SHARE_DECIMALS)
-    share_sums = stages.groupby("product", sort=False)["share_units"].sum()
-    totals["shown"] = format_units(totals["shown_units"], settings.decimals)
-    totals["shares_total"] = format_units(totals["product"].map(share_sums).fillna(0),
-                                          SHARE_DECIMALS)
-    totals["shares_add_up"] = totals["product"].map(share_sums).fillna(0) == 10**(
-        SHARE_DECIMALS + 2)
-    return stages, totals
+def display_tables(activities: pd.DataFrame, stages: pd.DataFrame, totals: pd.DataFrame,
+                   settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Add shown values and shares (see :mod:`cfpreport.rounding` for the rules).
+
+    Every shown value is its own exact value rounded; none is adjusted to make a sum.
+    """
+    kg_per_unit = KG_PER_DISPLAY_UNIT[settings.unit]
+    decimals = settings.decimals
+    activities = activities.assign(shown=[rounding.text(value) for value in rounding.shown_values(
+        activities["kgco2e"], kg_per_unit, decimals)])
+    total_values = dict(zip(totals["product"], rounding.shown_values(
+        totals["kgco2e"], kg_per_unit, decimals), strict=True))
+    stage_values = rounding.shown_values(stages["kgco2e"], kg_per_unit, decimals)
+    parts: dict[str, list[Decimal]] = {product: [] for product in total_values}
+    for product, value in zip(stages["product"], stage_values, strict=True):
+        parts[product].append(value)
+    share_rule = (rounding.shares_largest_remainder if settings.shares == "largest-remainder"
+                  else rounding.shares_from_shown)
+    shares = {product: share_rule(values, total_values[product])
+              for product, values in parts.items()}
+    # each product's shares are listed in its stages' row order: hand them out in turn
+    next_share = {product: iter(values) for product, values in shares.items()}
+    stages = stages.assign(
+        shown=[rounding.text(value) for value in stage_values],
+        shown_value=[float(value) for value in stage_values],
+        share=[rounding.text(next(next_share[product])) for product in stages["product"]])
+    share_sums = {product: sum(values, Decimal(0)) for product, values in shares.items()}
+    totals = totals.assign(
+        shown=[rounding.text(total_values[p]) for p in totals["product"]],
+        stages_add_up=[rounding.parts_add_up(parts[p], total_values[p])
+                       for p in totals["product"]],
+        shares_total=[rounding.text(share_sums[p]) for p in totals["product"]],
+        shares_add_up=[share_sums[p] == rounding.HUNDRED_PERCENT for p in totals["product"]])
+    return activities, stages, totals
+

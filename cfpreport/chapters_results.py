@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from cfpreport import charts
 from cfpreport.blocks import BulletList, Cell, LegendEntry
-from cfpreport.calculate import KG_PER_DISPLAY_UNIT
 from cfpreport.factors import Factor, load_gwp_sets
-from cfpreport.facts import NOT_APPLICABLE, Facts, ProductFact, quantity
+from cfpreport.facts import (
+    DERIVED_SIGNIFICANT_DIGITS,
+    NOT_APPLICABLE,
+    Facts,
+    ProductFact,
+    quantity,
+    recorded,
+)
 from cfpreport.report import ModelWriter
-from cfpreport.rounding import format_units, half_up
 from cfpreport.stages import STAGE_SHORT_LABELS, STAGES
 from cfpreport.texts import items, paragraphs, text
+from cfpreport.units import display_unit
 
 BASIS_LABELS = {"annual": "年度总量", "per_unit": "单位产品"}
 DATA_TYPE_LABELS = {"primary": "初级", "secondary": "次级"}
@@ -30,14 +34,13 @@ def data_collection(writer: ModelWriter, facts: Facts) -> None:
 
 
 def activity_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> None:
-    """Stage, activity, amount, unit, per-unit amount, factor with unit, result."""
-    annual_output = (f"{quantity(product.product.annual_output)} "
+    """Stage, activity, amount as recorded, basis, per-unit amount, factor, result."""
+    annual_output = (f"{recorded(product.product.annual_output)} "
                      f"{product.unit_word}" if product.product.annual_output else "")
     writer.paragraph(text("activity_intro", table=writer.reserve_table_number(),
-                          product={"name": product.name, "annual_output": annual_output}))
-    rows_of_product = facts.results.activities[
-        facts.results.activities["product"] == product.product.id]
-    shown = activity_results(rows_of_product, facts)
+                          product={"name": product.display_name,
+                                   "annual_output": annual_output}))
+    rows_of_product = facts.activities_of(product)
     rows = []
     for key in STAGES:
         stage_rows = rows_of_product[rows_of_product["stage"] == key]
@@ -45,36 +48,34 @@ def activity_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> N
             rows.append([Cell(STAGE_SHORT_LABELS[key])] + [
                 Cell(NOT_APPLICABLE, align="center") for _ in range(6)])
             continue
-        for row in stage_rows.itertuples():
-            rows.append(activity_row(row, shown[row.Index]))
+        rows += [activity_row(row, facts) for row in stage_rows.itertuples()]
     unit = f"{facts.unit}/{product.unit_word}"
     header = [[Cell("生命周期阶段"), Cell("活动"), Cell("活动数据"), Cell("分配基准"),
                Cell(f"单位产品活动量（/{product.unit_word}）"), Cell("排放因子"),
                Cell(f"排放量（{unit}）")]]
-    notes = ["注：各项排放量单独四舍五入显示；阶段合计见第 5 章，由未经舍入的数值计算。"]
-    writer.table(f"{product.name}生命周期碳排放清单", header, rows,
+    notes = [text("activity_note", decimals=facts.results.settings.decimals,
+                  significant=DERIVED_SIGNIFICANT_DIGITS,
+                  annual=bool((rows_of_product["basis"] == "annual").any()))]
+    writer.table(f"{product.display_name}生命周期碳排放清单", header, rows,
                  [12, 15, 14, 10, 15, 22, 12], notes)
 
 
-def activity_row(row, result: str) -> list[Cell]:
+def activity_row(row, facts: Facts) -> list[Cell]:
+    """One activity: amount as recorded; per-unit amount derived only for annual data."""
     label = row.label if isinstance(row.label, str) else row.factor_name
+    unit = display_unit(row.unit)
+    per_unit = quantity(row.amount_per_unit) if row.basis == "annual" else recorded(row.amount)
+    factor_value = (facts.factor_value_text(row.factor) if isinstance(row.factor, str)
+                    else recorded(row.factor_value))
     return [
         Cell(STAGE_SHORT_LABELS[row.stage]),
         Cell(label),
-        Cell(f"{quantity(row.amount)} {row.unit}", align="right"),
+        Cell(f"{recorded(row.amount)} {unit}", align="right"),
         Cell(BASIS_LABELS[row.basis], align="center"),
-        Cell(f"{quantity(row.amount_per_unit)} {row.unit}", align="right"),
-        Cell(f"{quantity(row.factor_value)} {row.factor_unit}", align="right"),
-        Cell(result, align="right"),
+        Cell(f"{per_unit} {unit}", align="right"),
+        Cell(f"{factor_value} {display_unit(row.factor_unit)}", align="right"),
+        Cell(row.shown, align="right"),
     ]
-
-
-def activity_results(rows: pd.DataFrame, facts: Facts) -> dict[int, str]:
-    """Each activity's emissions in the display unit, rounded like the stage values."""
-    settings = facts.results.settings
-    divisor = KG_PER_DISPLAY_UNIT[settings.unit]
-    units = half_up(rows["kgco2e"] / divisor * 10**settings.decimals)
-    return dict(zip(rows.index, format_units(units, settings.decimals), strict=True))
 
 
 def factor_tables(writer: ModelWriter, facts: Facts) -> None:
@@ -152,7 +153,9 @@ def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> 
                   align="right")] for stage in product.stages]
     rows.append([Cell("合计", header=True), Cell(product.total, align="right", header=True),
                  Cell(f"{product.shares_total}%", align="right", header=True)])
-    notes = [] if product.shares_add_up else [text("shares_note", total=product.shares_total)]
+    notes = [] if product.stages_add_up else [text("rounding_note")]
+    if not product.shares_add_up:
+        notes.append(text("shares_note", total=product.shares_total))
     writer.table(f"{product.name}生命周期各阶段碳排放情况",
                  [[Cell("生命周期阶段"), Cell(f"碳足迹（{unit}）"), Cell("占比")]],
                  rows, [40, 35, 25], notes)

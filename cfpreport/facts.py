@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
+import pandas as pd
 
 from cfpreport.calculate import Results
 from cfpreport.factors import Factor
@@ -25,12 +27,33 @@ GWP_REPORTS = {"AR4": "第四次评估报告（AR4）", "AR5": "第五次评估�
 NOT_APPLICABLE = "/"
 
 
-def quantity(value: float, significant: int = 5) -> str:
-    """Write an amount or factor value with up to 5 significant digits, no exponent."""
+DERIVED_SIGNIFICANT_DIGITS = 5
+
+
+def quantity(value: float, significant: int = DERIVED_SIGNIFICANT_DIGITS) -> str:
+    """Write a derived value (per-unit amount, fuel factor) to 5 significant digits.
+
+    Only values cfpreport computes are cut this way, and the report states the rule;
+    data a person recorded is printed by :func:`recorded`.
+    """
     if value == 0 or not np.isfinite(value):
         return "0"
     return np.format_float_positional(value, precision=significant, unique=True,
                                       fractional=False, trim="-")
+
+
+def recorded(value: float) -> str:
+    """Write a number exactly as recorded: 17.2348 stays 17.2348, 1234567.8 stays 1234567.8.
+
+    The shortest decimal that reads back as the value, in plain positional notation
+    (no exponent, no trailing ".0").
+    """
+    return format(Decimal(repr(float(value))).normalize(), "f")
+
+
+def product_display_name(product: Product) -> str:
+    """电能计量箱（BXD2）: the name, with the model when the study gives one."""
+    return f"{product.name}（{product.model}）" if product.model else product.name
 
 
 def chinese_date(value: date) -> str:
@@ -61,6 +84,7 @@ class StageFact:
 class ProductFact:
     product: Product
     total: str
+    stages_add_up: bool  # the shown stage values add up to the shown total
     shares_total: str
     shares_add_up: bool
     stages: list[StageFact]  # all seven stages in order
@@ -76,6 +100,11 @@ class ProductFact:
     @property
     def unit_word(self) -> str:
         return unit_word(self.product.functional_unit)
+
+    @property
+    def display_name(self) -> str:
+        """The product's name with its model, so a report never leaves the model out."""
+        return product_display_name(self.product)
 
     @property
     def stages_with_data(self) -> list[StageFact]:
@@ -100,6 +129,16 @@ class Facts:
     @property
     def functional_units(self) -> list[str]:
         return [f"{p.functional_unit}{p.name}" for p in self.study.products]
+
+    def activities_of(self, product: ProductFact) -> pd.DataFrame:
+        """The priced activity rows of one product, in study order."""
+        activities = self.results.activities
+        return activities[activities["product"] == product.product.id]
+
+    def factor_value_text(self, factor_id: str) -> str:
+        """A factor's value as its source gives it; derived fuel factors to 5 digits."""
+        factor = self.results.factor_set.get(factor_id)
+        return quantity(factor.value) if factor.chain else recorded(factor.value)
 
     @property
     def used_factors(self) -> list[Factor]:
@@ -140,7 +179,6 @@ def gather_facts(study: Study, results: Results) -> Facts:
     """Collect the formatted facts of a study's results."""
     stages = results.stages
     totals = results.products.set_index("product")
-    scale = 10**results.settings.decimals
     products = []
     for product in study.products:
         rows = stages[stages["product"] == product.id].set_index("stage")
@@ -150,13 +188,14 @@ def gather_facts(study: Study, results: Results) -> Facts:
                 row = rows.loc[key]
                 stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
                                              row["shown"], row["share"],
-                                             float(row["shown_units"]) / scale))
+                                             float(row["shown_value"])))
             else:
                 stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
                                              NOT_APPLICABLE, NOT_APPLICABLE, 0.0))
         total = totals.loc[product.id]
-        products.append(ProductFact(product, total["shown"], total["shares_total"],
-                                    bool(total["shares_add_up"]), stage_facts))
+        products.append(ProductFact(product, total["shown"], bool(total["stages_add_up"]),
+                                    total["shares_total"], bool(total["shares_add_up"]),
+                                    stage_facts))
     with_data = set(stages["stage"])
     declared = {key for key, scope in study.study.stages.items()
                 if scope.included.strip() not in ("", NOT_APPLICABLE)}

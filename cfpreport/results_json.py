@@ -40,6 +40,7 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
                 "total": total["shown"],
                 "stages": {row.stage: {"value": row.shown, "share": row.share}
                            for row in stages.itertuples()},
+                "stages_add_up": bool(total["stages_add_up"]),
                 "shares_total": total["shares_total"],
                 "shares_method": results.settings.shares,
             },
@@ -67,13 +68,14 @@ def activity_entry(row: dict) -> dict[str, Any]:
         "factor_value": row["factor_value"],
         "factor_unit": row["factor_unit"],
         "kgco2e": row["kgco2e"],
+        "display": {"value": row["shown"]},
     }
     if isinstance(row["gas"], str):
         entry["gas"] = row["gas"]
         del entry["factor"]
     if isinstance(row["label"], str):
         entry["label"] = row["label"]
-    return {key: clean(value) for key, value in entry.items()}
+    return {key: value if key == "display" else clean(value) for key, value in entry.items()}
 
 
 def clean(value: Any) -> Any:

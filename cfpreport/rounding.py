@@ -1,74 +1,87 @@
 """Display rounding: the one place where full-precision results become printed digits.
 
-Numbers are handled as integer counts of the last shown digit ("units"), so that sums
-of shown values are exact. Two rules, both documented in the README:
+The rules (the README's "Rounding" section says the same for users):
 
-* Stage values: each stage is rounded half-up; the total is the rounded full-precision
-  total; if the shown stages do not add up to it, the difference (never more than a
-  few units) goes to the stages with the largest rounding remainders (largest-remainder
-  / Hamilton method). Every shown stage stays within one unit of its true value.
-* Shares: by default ``shown-values``, the seeds' convention: each share is the shown
-  stage value divided by the shown total, rounded to 2 decimals; such shares need not
-  add up to 100.00 %. ``largest-remainder`` apportions 100.00 % by the same Hamilton
-  method, so they always do.
+* **One quantity, one value.** Every shown emission (an activity's result, a stage, a
+  total) is its own full-precision value rounded half-up to the study's decimals, and
+  nothing else: shown values are never nudged so that a column adds up. Where the
+  rounded parts of a total do not add up to the rounded total, the report says so in a
+  note (因数值修约，分项之和与合计可能存在微小差异).
+* **Exact decimal arithmetic.** The rounding starts from the shortest decimal form of
+  the full-precision float (the number the results JSON prints), so anyone who rounds
+  the JSON's value by hand gets the report's digits. Decimals never overflow and have
+  no binary noise (0.00005 rounds up, as a person expects).
+* **Shares**, ``shown-values`` (default, the seeds' convention): each share is the shown
+  stage value over the shown total, rounded half-up to 2 decimals; they need not add up
+  to 100.00 %, and the report then says so. ``largest-remainder`` apportions 100.00 %
+  over the stages in proportion to their shown values (Hamilton method), so they do.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pandas as pd
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
 SHARE_DECIMALS = 2
-SHARE_UNITS = 100 * 10**SHARE_DECIMALS  # 100.00 % in units of 0.01 %
+HUNDRED_PERCENT = Decimal(100)
+
+# Enough digits for any finite float at up to 8 decimals: rounding never loses digits.
+_CONTEXT = Context(prec=400)
 
 
-def half_up(scaled: pd.Series | np.ndarray) -> np.ndarray:
-    """Round scaled values half away from zero to integers, ignoring float noise."""
-    values = np.round(np.asarray(scaled, dtype=float), 6)
-    return (np.sign(values) * np.floor(np.abs(values) + 0.5)).astype(np.int64)
+def exact(value: float) -> Decimal:
+    """The shortest decimal that reads back as ``value``: what the results JSON prints."""
+    return Decimal(repr(float(value)))
 
 
-def apportion(exact: pd.Series, groups: pd.Series, targets: pd.Series) -> pd.Series:
-    """Round ``exact`` so that each group's integers add up to its ``targets`` row value.
+def round_half_up(value: Decimal, decimals: int) -> Decimal:
+    """Round half away from zero to ``decimals`` places, exactly."""
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP,
+                          context=_CONTEXT)
 
-    ``exact`` holds scaled values (already in units of the last digit); ``targets`` is
-    the wanted integer sum of each row's group, repeated on every row of the group.
+
+def shown_values(kgco2e: Iterable[float], kg_per_unit: float, decimals: int
+                 ) -> list[Decimal]:
+    """Round each value in kg CO2e to the display unit (1 kg or 1000 kg) and decimals.
+
+    The units are powers of ten, so changing unit moves the decimal point: exact.
     """
-    base = pd.Series(half_up(exact), index=exact.index)
-    shortfall = targets - base.groupby(groups).transform("sum")
-    remainder = exact - base
-    rank_up = remainder.groupby(groups).rank(method="first", ascending=False)
-    rank_down = remainder.groupby(groups).rank(method="first", ascending=True)
-    raise_one = (shortfall > 0) & (rank_up <= shortfall)
-    lower_one = (shortfall < 0) & (rank_down <= -shortfall)
-    return base + raise_one.astype(np.int64) - lower_one.astype(np.int64)
+    shift = -Decimal(kg_per_unit).adjusted()  # 1000 kg per t: three places left
+    return [round_half_up(exact(value).scaleb(shift, context=_CONTEXT), decimals)
+            for value in kgco2e]
 
 
-def shares_from_shown(stage_units: pd.Series, total_units: pd.Series) -> pd.Series:
-    """Shares in 0.01 % units, each from the shown stage value over the shown total."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = stage_units.to_numpy(float) / total_units.to_numpy(float) * SHARE_UNITS
-    return pd.Series(np.where(total_units.to_numpy() > 0, half_up(np.nan_to_num(ratio)), 0),
-                     index=stage_units.index)
+def text(value: Decimal) -> str:
+    """Write a rounded value in fixed-point notation: Decimal('0.0677') -> '0.0677'."""
+    return format(value, "f")
 
 
-def shares_largest_remainder(stage_units: pd.Series, total_units: pd.Series,
-                             groups: pd.Series) -> pd.Series:
-    """Shares in 0.01 % units that add up to exactly 100.00 % within each group."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        exact = stage_units.to_numpy(float) / total_units.to_numpy(float) * SHARE_UNITS
-    exact_series = pd.Series(np.nan_to_num(exact), index=stage_units.index)
-    targets = pd.Series(np.where(total_units.to_numpy() > 0, SHARE_UNITS, 0),
-                        index=stage_units.index)
-    return apportion(exact_series, groups, targets)
+def parts_add_up(parts: Sequence[Decimal], whole: Decimal) -> bool:
+    """Whether shown parts add up to the shown whole (if not, the table carries a note)."""
+    return sum(parts, Decimal(0)) == whole
 
 
-def format_units(units: pd.Series | np.ndarray, decimals: int) -> list[str]:
-    """Write integer units as fixed-point strings: 677, 4 -> '0.0677'."""
-    out = []
-    for value in np.asarray(units, dtype=np.int64):
-        sign = "-" if value < 0 else ""
-        digits = str(abs(int(value))).rjust(decimals + 1, "0")
-        out.append(f"{sign}{digits[:-decimals]}.{digits[-decimals:]}" if decimals
-                   else f"{sign}{digits}")
-    return out
+def shares_from_shown(parts: Sequence[Decimal], whole: Decimal) -> list[Decimal]:
+    """Shares in percent, each the shown part over the shown whole, to 2 decimals."""
+    if whole <= 0:
+        return [Decimal(0).scaleb(-SHARE_DECIMALS)] * len(parts)
+    return [round_half_up(part / whole * HUNDRED_PERCENT, SHARE_DECIMALS) for part in parts]
+
+
+def shares_largest_remainder(parts: Sequence[Decimal], whole: Decimal) -> list[Decimal]:
+    """Shares in percent that add up to exactly 100.00 % (Hamilton method).
+
+    Each share starts at its exact value cut down to 0.01 %; the 0.01 % steps still
+    missing go to the shares with the largest remainders, the first one on ties.
+    """
+    if whole <= 0 or not parts:
+        return shares_from_shown(parts, whole)
+    step = Decimal(1).scaleb(-SHARE_DECIMALS)
+    exact_shares = [part / whole * HUNDRED_PERCENT for part in parts]
+    floors = [share.quantize(step, rounding=ROUND_FLOOR) for share in exact_shares]
+    missing = int((HUNDRED_PERCENT - sum(floors, Decimal(0))) / step)
+    by_remainder = sorted(range(len(parts)),
+                          key=lambda i: (-(exact_shares[i] - floors[i]), i))
+    for index in by_remainder[:missing]:
+        floors[index] += step
+    return floors

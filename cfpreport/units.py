@@ -103,3 +103,51 @@ def conversion_factor(from_unit: str, to_unit: str, density_kg_per_l: float | No
     hint = " (a density would let litres convert; this factor has none)" if (
         source.check("[volume]") and target.check("[mass]")) else ""
     raise UnitError(f"{from_unit!r} cannot be converted to {to_unit!r}{hint}")
+
+
+# --- How units are printed -------------------------------------------------------------
+
+# Canonical spellings, looked up case-insensitively: whatever case the user typed, the
+# report prints kWh, m³ and t·km.
+_CANONICAL = {
+    "wh": "Wh", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh",
+    "j": "J", "kj": "kJ", "mj": "MJ", "gj": "GJ", "tj": "TJ",
+    "g": "g", "kg": "kg", "t": "t", "tonne": "t",
+    "l": "L", "ml": "mL", "m3": "m³", "m³": "m³", "nm3": "Nm³", "nm³": "Nm³",
+    "km": "km", "tkm": "t·km", "pkm": "p·km", "kgkm": "kg·km",
+}
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_UNIT_TOKENS = re.compile(
+    r"(?P<power>10\^\d+|10[⁰¹²³⁴⁵⁶⁷⁸⁹]+|万)"
+    r"|(?P<mass_gas>(?:g|kg|t)co2(?:e|eq)?)"
+    r"|(?P<word>[A-Za-z]+[0-9²³]?)"
+    r"|(?P<times>\s*[*·•×.]\s*)"
+    r"|(?P<space>\s+)"
+    r"|(?P<other>.)", re.IGNORECASE)
+
+
+def display_unit(unit: str) -> str:
+    """Write a unit the way a report prints it: ``kwh`` -> kWh, ``10^4 Nm3`` -> 10⁴ Nm³.
+
+    Products of units take a middle dot (t·km); powers of ten are superscript;
+    ``kgco2e`` becomes kgCO2e (the renderers set the 2 as a subscript).
+    """
+    out: list[str] = []
+    for match in _UNIT_TOKENS.finditer(unit.strip()):
+        kind, token = match.lastgroup, match.group()
+        if kind == "power":
+            exponent = "4" if token == "万" else token[2:].lstrip("^")
+            out.append("10" + exponent.translate(_SUPERSCRIPT) + " ")
+        elif kind == "mass_gas":
+            mass, gas = re.match(r"(?i)(g|kg|t)(co2(?:e|eq)?)", token).groups()
+            out.append(mass.lower() + gas.upper().replace("CO2E", "CO2e"))
+        elif kind == "word":
+            out.append(_CANONICAL.get(token.lower(), token))
+        elif kind == "times":
+            out.append("·")
+        elif kind == "space":
+            if out and not out[-1].endswith(" "):
+                out.append(" ")
+        else:
+            out.append(token)
+    return "".join(out).strip()

@@ -55,13 +55,52 @@ def test_seed_001_within_published_tolerance():
     assert total(results, "bxd2")["kgco2e"] == pytest.approx(15.0014, abs=0.01)
 
 
-def test_shown_stage_values_add_up_to_shown_total():
-    # Seed 001: stages rounded one by one add up to 15.0004, the total is 15.0006.
+def test_seed_001_each_stage_is_its_own_rounded_value():
+    # Exact production 9.95654 and distribution 0.15634 kg: shown as 9.9565 and 0.1563,
+    # never nudged to 9.9566 / 0.1564 to make the column add up to the total.
     results = load_and_calculate(XINGYUE).results
-    assert results.stages["shown_units"].sum() == total(results, "bxd2")["shown_units"]
+    assert shown(results, "bxd2") == {
+        "raw_material_acquisition": ("2.6713", "17.81"),
+        "raw_material_transport": ("1.1052", "7.37"),
+        "production": ("9.9565", "66.37"),
+        "distribution": ("0.1563", "1.04"),
+        "end_of_life": ("1.1111", "7.41")}
     assert total(results, "bxd2")["shown"] == "15.0006"
-    exact = results.stages["kgco2e"] * 10**4
-    assert ((results.stages["shown_units"] - exact).abs() < 1).all()
+    # 2.6713 + 1.1052 + 9.9565 + 0.1563 + 1.1111 = 15.0004: the table carries a note
+    assert not total(results, "bxd2")["stages_add_up"]
+
+
+def test_seed_000_stages_add_up_without_a_note():
+    results = load_and_calculate(YUANYU).results
+    assert results.products["stages_add_up"].all()
+
+
+def test_every_shown_value_is_the_half_up_rounding_of_its_exact_value():
+    from decimal import ROUND_HALF_UP, Decimal
+
+    for path in (YUANYU, XINGYUE):
+        results = load_and_calculate(path).results
+        scale = Decimal(1000 if results.settings.unit == "t" else 1)
+        step = Decimal(1).scaleb(-results.settings.decimals)
+        for frame in (results.activities, results.stages, results.products):
+            for value, text in zip(frame["kgco2e"], frame["shown"], strict=True):
+                expected = (Decimal(repr(value)) / scale).quantize(step, ROUND_HALF_UP)
+                assert text == str(expected)
+
+
+@pytest.mark.parametrize(("kg", "unit", "decimals", "expected"), [
+    (0.00005, "kg", 4, "0.0001"),      # a tie: half-up, despite 0.00005's binary noise
+    (0.00015, "kg", 4, "0.0002"),
+    (2.5, "kg", 0, "3"),
+    (0.12345, "t", 6, "0.000123"),     # 0.00012345 t
+    (67.68065, "t", 7, "0.0676807"),   # tie after moving the point three places
+    (1e15, "kg", 8, "1000000000000000.00000000"),  # no integer overflow
+])
+def test_display_rounding_is_exact_decimal_half_up(kg, unit, decimals, expected):
+    from cfpreport.rounding import shown_values, text
+
+    kg_per_unit = 1000.0 if unit == "t" else 1.0
+    assert [text(v) for v in shown_values([kg], kg_per_unit, decimals)] == [expected]
 
 
 def test_largest_remainder_shares_add_up_to_100():
@@ -78,7 +117,6 @@ def test_largest_remainder_shares_add_up_to_100():
           "basis": "annual"}],
         annual_output=203, unit="t", shares="largest-remainder")
     results = priced(study)
-    assert results.stages["share_units"].sum() == 10_000
     assert total(results, "p1")["shares_total"] == "100.00"
     # Exact shares of the shown values 110, 2, 370, 5, 21 (of 508) in 0.01 %:
     # 2165.35, 39.37, 7283.46, 98.43, 413.39 -> rounded they sum to 9998 (the seed's
