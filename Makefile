@@ -30,7 +30,7 @@ install:
 	    rm -rf $(VENV); \
 	fi
 	@if [ -e $(VPY) ]; then sh scripts/system-deps.sh; else sh scripts/system-deps.sh "$(PYTHON)"; fi
-	@$(MAKE) --no-print-directory $(STAMP)
+	@$(MAKE) -s --no-print-directory $(STAMP)
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@if [ ! -e $(VPY) ]; then \
