@@ -5,7 +5,7 @@ built by :mod:`cfpreport.rounding` rules in :func:`display_tables`. Full precisi
 everywhere else, in kg CO2e per functional unit.
 
 Columns of ``Results.activities`` (one row per activity, study order):
-    product, row, stage, factor, gas, label, amount, unit, basis, data_type, note,
+    product, row, stage, factor, gas, label, amount, unit, basis, data_type, source, note,
     annual_output, factor_name, factor_value, factor_unit, kg_per_denominator,
     denominator, conversion, amount_per_unit, kgco2e, shown
 Columns of ``Results.stages`` (one row per product and stage that has activities):
@@ -86,12 +86,12 @@ def activity_frame(study: Study) -> pd.DataFrame:
     """Flatten the study's activities into one row each, in study order."""
     rows = [
         (product.id, row, a.stage, a.factor, a.gas, a.label, a.amount, a.unit, a.basis,
-         a.data_type, a.note, product.annual_output)
+         a.data_type, a.source, a.note, product.annual_output)
         for product in study.products
         for row, a in enumerate(product.activities)
     ]
     columns = ["product", "row", "stage", "factor", "gas", "label", "amount", "unit", "basis",
-               "data_type", "note", "annual_output"]
+               "data_type", "source", "note", "annual_output"]
     frame = pd.DataFrame.from_records(rows, columns=columns)
     frame["amount"] = frame["amount"].astype(float)
     frame["annual_output"] = frame["annual_output"].astype(float)

@@ -7,7 +7,7 @@ Chapters 4 and 5 (data and results) live in :mod:`cfpreport.chapters_results`.
 
 from __future__ import annotations
 
-from cfpreport import charts
+from cfpreport import statements
 from cfpreport.blocks import (
     BulletList,
     Cell,
@@ -18,10 +18,11 @@ from cfpreport.blocks import (
     Table,
 )
 from cfpreport.chapters_results import calculation, data_collection
-from cfpreport.facts import NOT_APPLICABLE, Facts, chinese_date, quantity
+from cfpreport.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
+from cfpreport.facts import NOT_APPLICABLE, Facts, chinese_date, recorded
 from cfpreport.images import read_image
 from cfpreport.report import ModelWriter
-from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.stages import STAGE_LABELS
 from cfpreport.texts import items, paragraphs, split_paragraphs, text
 
 __all__ = ["abstract", "annex", "calculation", "company_and_product", "cover",
@@ -57,12 +58,15 @@ def summary_sheet(writer: ModelWriter, facts: Facts) -> None:
         [label("核算和报告依据"), wide("；".join(study.report.standards))],
         [label("企业概况"), wide((company.overview.strip() and "\n".join(
             split_paragraphs(company.overview))) or "/")],
-        [label("符合性声明"), wide(text("conformity", **facts.common()))],
+        [label("符合性声明"), wide(text(
+            "conformity", limitations=[item.short for item in statements.limitations(facts)],
+            section=LIMITATIONS_SECTION, **facts.common()))],
         [Cell("产品功能单位", colspan=2, header=True, align="center"),
          Cell(f"单位产品碳足迹（{facts.unit}）", colspan=2, header=True, align="center")],
-        *[[Cell(f"{p.functional_unit}{p.name}", colspan=2, align="center"),
+        *[[Cell(f"{p.functional_unit}{p.display_name}", colspan=2, align="center"),
            Cell(p.total, colspan=2, align="center")] for p in facts.products],
-        [label("系统边界"), wide(text("summary_boundary", **facts.common()))],
+        [label("系统边界"), wide(text("summary_boundary", excluded_stage_labels=[
+            STAGE_LABELS[key] for key in statements.empty_stages(facts)], **facts.common()))],
         [label("特别说明"), wide("\n".join(f"（{i}）{note}" for i, note in enumerate(
             summary_notes(facts), start=1)))],
     ]
@@ -72,11 +76,9 @@ def summary_sheet(writer: ModelWriter, facts: Facts) -> None:
 
 
 def summary_notes(facts: Facts) -> list[str]:
-    electricity_note = ""
-    if grid_co2_factor_names(facts):
-        electricity_note = ("电力排放因子采用仅含二氧化碳的电网平均排放因子，未包含电力上游及"
-                            "输配电损耗排放，详见 3.2.5 节。")
-    notes = items("summary_notes", electricity_note=electricity_note, **facts.common())
+    """The summary sheet's special notes: GWP basis and what the electricity factors cover."""
+    coverage = [statements.electricity_coverage(f) for f in statements.electricity_factors(facts)]
+    notes = items("summary_notes", electricity_coverage=coverage, **facts.common())
     return [note for note in notes if note]
 
 
@@ -92,7 +94,10 @@ def abstract(writer: ModelWriter, facts: Facts) -> None:
     writer.paragraphs(paragraphs("abstract_purpose", **facts.common()))
     for product in facts.products:
         writer.paragraph(text("abstract_result", product=product, **facts.common()))
-    writer.paragraph(text("abstract_quality", **facts.common()))
+    writer.paragraph(text("abstract_quality", primary=statements.has_primary_data(facts),
+                          set_factors=bool(statements.set_factors_used(facts)),
+                          study_factors=bool(statements.study_factors_used(facts)),
+                          **facts.common()))
 
 
 def introduction(writer: ModelWriter, facts: Facts) -> None:
@@ -113,9 +118,9 @@ def company_and_product(writer: ModelWriter, facts: Facts) -> None:
         writer.heading(2, "厂区布局")
         add_image(writer, facts, company.images.layout, "厂区布局图")
     writer.heading(2, "产品介绍")
-    for product in study.products:
-        title = f"{product.name}（{product.model}）" if product.model else product.name
-        writer.heading(3, title)
+    for fact in facts.products:
+        product = fact.product
+        writer.heading(3, fact.display_name)
         writer.paragraphs(split_paragraphs(product.functions))
         if product.process_flow.strip():
             writer.paragraph(f"{product.name}的工艺流程如下：")
@@ -130,93 +135,37 @@ def add_image(writer: ModelWriter, facts: Facts, relative: str | None, caption: 
         writer.figure(caption, png, width_mm, caption)
 
 
-def goal_and_scope(writer: ModelWriter, facts: Facts) -> None:
-    common = facts.common()
-    writer.heading(1, "目标与范围定义")
-    writer.heading(2, "评价目的")
-    writer.paragraphs(paragraphs("goal_purpose", **common))
-    writer.add(BulletList(items("goal_uses", **common), ordered=True))
-    writer.heading(2, "评价范围")
-    writer.paragraph(text("scope_intro", **common))
-    writer.heading(3, "功能单位")
-    writer.paragraph(text("functional_unit", **common))
-    system_boundary(writer, facts)
-    writer.heading(3, "分配原则")
-    writer.paragraph(text("allocation_intro", **common))
-    writer.paragraphs(split_paragraphs(facts.study.study.allocation))
-    annual = [p.name for p in facts.study.products
-              if any(a.basis == "annual" for a in p.activities)]
-    if annual:
-        writer.paragraph(text("allocation_annual", annual_products=annual, **common))
-    writer.heading(3, "取舍准则")
-    writer.add(BulletList(items("cutoff", **common), ordered=True))
-    writer.heading(3, "相关假设和限制")
-    writer.paragraph(text("assumptions", grid_co2=grid_co2_factor_names(facts), **common))
-    impact_method(writer, facts)
-    writer.heading(3, "数据来源")
-    writer.paragraph(text("data_sources", **activity_counts(facts), **common))
-    writer.heading(3, "数据质量要求")
-    writer.add(BulletList(items("data_quality", **common)))
-    writer.paragraphs(paragraphs("data_quality_outro", **common))
-
-
-def system_boundary(writer: ModelWriter, facts: Facts) -> None:
-    writer.heading(3, "系统边界")
-    table_number = writer.reserve_table_number()
-    figure_number = writer.reserve_figure_number()
-    writer.paragraph(text("boundary", boundary_table=table_number,
-                          boundary_figure=figure_number, **facts.common()))
-    scopes = facts.study.study.stages
-    rows = []
-    for key in STAGES:
-        scope = scopes.get(key)
-        included = scope.included if scope else ("本阶段的活动" if key in facts.included_stages
-                                                 else NOT_APPLICABLE)
-        excluded = scope.excluded if scope else NOT_APPLICABLE
-        rows.append([Cell(STAGE_LABELS[key]), Cell(included), Cell(excluded)])
-    header = [[Cell("阶段"), Cell("包含的过程"), Cell("未包含的过程")]]
-    products = "、".join(facts.product_names)
-    writer.table(f"{products}各阶段包含的过程", header, rows, [22, 44, 34])
-    diagram = charts.boundary_diagram(
-        [charts.BoundaryStage(STAGE_SHORT_LABELS[key], row[1].text, key in facts.included_stages)
-         for key, row in zip(STAGES, rows, strict=True)],
-        f"系统边界：{facts.boundary_label}")
-    writer.figure("产品系统边界示意图", diagram, 160, "产品系统边界示意图")
-
-
-def grid_co2_factor_names(facts: Facts) -> list[str]:
-    """The CO2-only grid factors the study uses, with value and unit (to flag them)."""
-    return [f"{factor.name} {quantity(factor.value)} {factor.unit}"
-            for factor in facts.used_factors if factor.kind == "grid_co2"]
-
-
-def impact_method(writer: ModelWriter, facts: Facts) -> None:
-    writer.heading(3, "影响类型和评价方法")
-    gases = sorted(facts.results.activities["gas"].dropna().unique())
-    writer.paragraph(text("impact_method", gases=gases, **facts.common()))
-    if gases:
-        gwp = facts.results.activities
-        rows = []
-        for gas in gases:
-            value = gwp.loc[gwp["gas"] == gas, "factor_value"].iloc[0]
-            rows.append([Cell(gas), Cell(quantity(float(value)), align="right"),
-                         Cell("kgCO2e/kg", align="center")])
-        writer.table(f"全球变暖潜势（GWP100，IPCC {facts.study.study.gwp}）",
-                     [[Cell("温室气体"), Cell("GWP100"), Cell("单位")]], rows, [40, 30, 30])
-
-
-def activity_counts(facts: Facts) -> dict[str, int]:
-    activities = facts.results.activities
-    primary = int((activities["data_type"] == "primary").sum())
-    return {"activity_count": len(activities), "primary_count": primary,
-            "secondary_count": len(activities) - primary}
-
-
 def recommendations(writer: ModelWriter, facts: Facts) -> None:
+    """Chapter 6: first where the results say emissions are largest, then management."""
+    common = facts.common()
     writer.heading(1, "改进建议")
-    writer.heading(2, "改进建议")
-    writer.paragraph(text("recommendations_intro", **facts.common()))
+    writer.heading(2, "基于评价结果的改进方向")
+    writer.paragraph(text("recommendations_intro", **common))
+    writer.add(BulletList([item for product in facts.products
+                           for item in hotspot_recommendations(facts, product)], ordered=True))
+    writer.heading(2, "管理建议")
     writer.add(BulletList(list(facts.study.study.recommendations), ordered=True))
+
+
+def hotspot_recommendations(facts: Facts, product) -> list[str]:
+    """One recommendation per kind of activity among a product's largest three."""
+    by_kind: dict[str, list[statements.Contributor]] = {}
+    for activity in statements.largest_activities(facts, product, count=3):
+        by_kind.setdefault(advice_kind(activity), []).append(activity)
+    return [text("recommendation_hotspot", product=product, activities=activities,
+                 advice=text(f"advice_{kind}", gas=activities[0].gas), unit=facts.unit)
+            for kind, activities in by_kind.items()]
+
+
+def advice_kind(activity: statements.Contributor) -> str:
+    """Which advice snippet fits an activity: by its gas or the kind of its factor."""
+    kind = "gas" if activity.gas else activity.factor_kind
+    return kind if kind in ADVICE_KINDS else "other"
+
+
+ADVICE_KINDS = ("gas", "grid_co2", "electricity_footprint", "fuel_combustion", "transport",
+                "material")
+
 
 
 def annex(writer: ModelWriter, facts: Facts) -> None:
@@ -228,7 +177,7 @@ def annex(writer: ModelWriter, facts: Facts) -> None:
     writer.add(Table("annex-team", "", "评价组成员名单",
                      [[Cell("姓名"), Cell("组内职务"), Cell("工作单位"), Cell("证书编号")]],
                      rows, [16, 14, 40, 30]))
-    site_days = quantity(report.site_days) if report.site_days else ""
+    site_days = recorded(report.site_days) if report.site_days else ""
     writer.paragraph(text("annex_team_intro", site_days=site_days))
     writer.add(SignatureBlock([SignatureLine("企业代表", "", "签字")], date_label="日期",
                               seal_label="（企业盖章）"))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cfpreport import charts
+from cfpreport import charts, statements
 from cfpreport.blocks import BulletList, Cell, LegendEntry
-from cfpreport.factors import Factor, load_gwp_sets
+from cfpreport.chapters_scope import LIMITATIONS_SECTION
+from cfpreport.factors import Factor, FactorSet, load_gwp_sets
 from cfpreport.facts import (
     DERIVED_SIGNIFICANT_DIGITS,
     NOT_APPLICABLE,
@@ -29,6 +30,9 @@ def data_collection(writer: ModelWriter, facts: Facts) -> None:
     writer.heading(2, "活动水平数据")
     for product in facts.products:
         activity_table(writer, facts, product)
+    writer.heading(2, "数据来源与数据质量")
+    for product in facts.products:
+        data_quality_table(writer, facts, product)
     writer.heading(2, "排放因子数据")
     factor_tables(writer, facts)
 
@@ -78,16 +82,36 @@ def activity_row(row, facts: Facts) -> list[Cell]:
     ]
 
 
+def data_quality_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> None:
+    """Per activity: primary or secondary data, the document it comes from, the factor's
+    source (ISO 14067 7.3: data-quality assessment)."""
+    rows_of_product = facts.activities_of(product)
+    writer.paragraph(text("data_quality_intro", table=writer.reserve_table_number(),
+                          product=product.display_name))
+    rows = []
+    for row in rows_of_product.itertuples():
+        label = row.label if isinstance(row.label, str) else row.factor_name
+        source = row.source if isinstance(row.source, str) else "未注明"
+        factor_source = (facts.results.factor_set.get(row.factor).source
+                         if isinstance(row.factor, str) else f"IPCC {facts.study.study.gwp}")
+        rows.append([Cell(STAGE_SHORT_LABELS[row.stage]), Cell(label),
+                     Cell(DATA_TYPE_LABELS[row.data_type], align="center"), Cell(source),
+                     Cell(factor_source)])
+    header = [[Cell("生命周期阶段"), Cell("活动"), Cell("数据类型"), Cell("活动数据来源"),
+               Cell("排放因子来源")]]
+    writer.table(f"{product.display_name}活动数据的类型与来源", header, rows,
+                 [13, 17, 10, 28, 32])
+
+
 def factor_tables(writer: ModelWriter, facts: Facts) -> None:
     factors = facts.used_factors
     factor_set = facts.results.factor_set
     writer.paragraph(text("factor_intro", table=writer.reserve_table_number(),
-                          factor_set=factor_set.name, factor_version=factor_set.version))
+                          factor_set=factor_set.name, factor_version=factor_set.version,
+                          study_factors=bool(statements.study_factors_used(facts))))
     rows = [factor_row(factor) for factor in factors]
     rows += gas_rows(facts)
-    notes = []
-    if any(not factor.verified for factor in factors):
-        notes.append(text("unverified_note"))
+    notes = verification_notes(factors, factor_set)
     header = [[Cell("排放因子"), Cell("数值"), Cell("单位"), Cell("来源"), Cell("发布机构"),
                Cell("发布日期")]]
     writer.table("排放因子及来源", header, rows, [17, 10, 15, 27, 17, 14], notes)
@@ -101,11 +125,35 @@ def factor_tables(writer: ModelWriter, facts: Facts) -> None:
 
 
 def factor_row(factor: Factor) -> list[Cell]:
+    """Name, value (marked "*" if unverified), unit, source document, publisher, and the
+    publication date exactly as precise as it is known (2025-09-28, 2026-01, 2025, "/")."""
     marker = "" if factor.verified else " *"
     return [Cell(factor.name), Cell(quantity(factor.value) + marker, align="right"),
             Cell(factor.unit, align="center"), Cell(factor.source),
             Cell(factor.publisher or ("本研究" if factor.origin == "study" else NOT_APPLICABLE)),
             Cell(str(factor.published) if factor.published else NOT_APPLICABLE, align="center")]
+
+
+def verification_notes(factors: list[Factor], factor_set: FactorSet) -> list[str]:
+    """Who checked which factors against their sources, and why the others carry "*":
+    set factors and the study's own factors are unverified for different reasons."""
+    checked: dict[tuple[str, str], list[str]] = {}
+    for factor in factors:
+        if factor.verified:
+            key = (factor.verified_by or "", str(factor.verified_on or ""))
+            checked.setdefault(key, []).append(factor.name)
+    notes = []
+    if checked:
+        groups = [{"names": names, "by": by, "on": on} for (by, on), names in checked.items()]
+        whole_table = len(groups) == 1 and len(groups[0]["names"]) == len(factors)
+        notes.append(text("verified_note", groups=groups, whole_table=whole_table))
+    set_factors = [f.name for f in factors if not f.verified and f.origin == "set"]
+    study_factors = [f.name for f in factors if not f.verified and f.origin == "study"]
+    if set_factors or study_factors:
+        notes.append(text("unverified_note", set_factors=set_factors,
+                          study_factors=study_factors, factor_set=factor_set.name,
+                          transcribed=factor_set.file is None))
+    return notes
 
 
 def gas_rows(facts: Facts) -> list[list[Cell]]:
@@ -134,13 +182,27 @@ def calculation(writer: ModelWriter, facts: Facts) -> None:
     writer.paragraphs(paragraphs("formula", **common))
     stage_terms = " + ".join(f"E{STAGE_SHORT_LABELS[key]}" for key in facts.included_stages)
     writer.paragraph("E = Σ（ADi × EFi）= " + stage_terms, style="formula")
-    writer.paragraph(text("formula_where", **common))
+    writer.paragraph(text("formula_where", gases=statements.gases_released(facts), **common))
     writer.heading(2, "计算结果")
     for product in facts.products:
         product_results(writer, facts, product)
     writer.heading(2, "不确定性分析")
     writer.paragraphs(paragraphs("uncertainty", **common))
     writer.add(BulletList(items("uncertainty_items", **common), ordered=True))
+    interpretation(writer, facts)
+
+
+def interpretation(writer: ModelWriter, facts: Facts) -> None:
+    """5.4: conclusions drawn from the results, within the study's limitations."""
+    writer.heading(2, "结果解释与结论")
+    for product in facts.products:
+        writer.paragraph(text(
+            "conclusion_product", product=product, unit=facts.unit,
+            stage=statements.largest_stage(product),
+            activities=statements.largest_activities(facts, product, count=3)))
+    writer.paragraph(text("conclusion_limits", count=len(statements.limitations(facts)),
+                          section=LIMITATIONS_SECTION, **facts.common()))
+    writer.paragraphs(list(facts.study.study.conclusions))
 
 
 def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> None:
@@ -156,7 +218,7 @@ def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> 
     notes = [] if product.stages_add_up else [text("rounding_note")]
     if not product.shares_add_up:
         notes.append(text("shares_note", total=product.shares_total))
-    writer.table(f"{product.name}生命周期各阶段碳排放情况",
+    writer.table(f"{product.display_name}生命周期各阶段碳排放情况",
                  [[Cell("生命周期阶段"), Cell(f"碳足迹（{unit}）"), Cell("占比")]],
                  rows, [40, 35, 25], notes)
     stages = product.stages_with_data
@@ -164,7 +226,7 @@ def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> 
               for stage in stages]
     legend = [LegendEntry(colour, f"{stage.label}  {stage.value} {facts.unit}（{stage.share}%）")
               for stage, colour in zip(stages, charts.PALETTE, strict=False)]
-    caption = f"{product.name}生命周期阶段碳排放分布图"
+    caption = f"{product.display_name}生命周期阶段碳排放分布图"
     writer.figure(caption, charts.stage_pie(slices), 80, caption, legend)
 
 

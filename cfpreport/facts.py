@@ -128,7 +128,7 @@ class Facts:
 
     @property
     def functional_units(self) -> list[str]:
-        return [f"{p.functional_unit}{p.name}" for p in self.study.products]
+        return [f"{p.functional_unit}{product_display_name(p)}" for p in self.study.products]
 
     def activities_of(self, product: ProductFact) -> pd.DataFrame:
         """The priced activity rows of one product, in study order."""

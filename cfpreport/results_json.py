@@ -64,6 +64,7 @@ def activity_entry(row: dict) -> dict[str, Any]:
         "amount": row["amount"],
         "unit": row["unit"],
         "basis": row["basis"],
+        "data_type": row["data_type"],
         "amount_per_unit": row["amount_per_unit"],
         "factor_value": row["factor_value"],
         "factor_unit": row["factor_unit"],
@@ -75,6 +76,8 @@ def activity_entry(row: dict) -> dict[str, Any]:
         del entry["factor"]
     if isinstance(row["label"], str):
         entry["label"] = row["label"]
+    if isinstance(row["source"], str):
+        entry["source"] = row["source"]
     return {key: value if key == "display" else clean(value) for key, value in entry.items()}
 
 

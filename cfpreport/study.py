@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from cfpreport.dates import PartialDate
 from cfpreport.stages import StageKey
 
 FactorKind = Literal["grid_co2", "electricity_footprint", "fuel_combustion", "transport",
@@ -118,6 +119,19 @@ class StudyScope(Model):
     allocation: str = DEFAULT_ALLOCATION
     stages: dict[StageKey, StageScope] = Field(default_factory=dict)
     recommendations: list[str] = Field(default_factory=lambda: list(DEFAULT_RECOMMENDATIONS))
+    # What ISO 14067 clause 7.3 asks a CFP study report to state. A question left
+    # unanswered (None) prints as 未评估, never as an invented claim.
+    intended_application: list[str] | None = None  # None: the seeds' list of uses
+    intended_audience: str | None = None
+    pcr: str | None = None  # the product category rules used, or 无
+    critical_review: str | None = None  # by whom, or 未进行鉴定性评审
+    biogenic_carbon: str | None = None
+    land_use_change: str | None = None
+    aircraft_emissions: str | None = None
+    electricity: str | None = None  # more on the treatment of electricity (e.g. 绿电)
+    value_choices: list[str] = Field(default_factory=list)
+    limitations: list[str] = Field(default_factory=list)
+    conclusions: list[str] = Field(default_factory=list)
 
 
 class ProductImages(Model):
@@ -134,6 +148,7 @@ class Activity(Model):
     basis: Literal["annual", "per_unit"] = "per_unit"
     label: str | None = None
     data_type: Literal["primary", "secondary"] = "primary"
+    source: str | None = None  # the document the amount was taken from
     note: str | None = None
 
     @field_validator("amount")
@@ -165,6 +180,7 @@ class Product(Model):
     name: str = Field(min_length=1)
     model: str | None = None
     functional_unit: str = "1 台"
+    reference_flow: str | None = None  # ISO 14067 3.1.3.7; None prints 未评估
     annual_output: float | None = None
     functions: str = ""
     process_flow: str = ""
@@ -188,10 +204,12 @@ class StudyFactor(Model):
     unit: str = Field(min_length=1)
     source: str = Field(min_length=1)
     publisher: str | None = None
-    published: date | None = None
+    published: PartialDate | None = None  # 2025-09-28, 2026-01 or 2025: as precise as known
     year: int | None = None
     kind: FactorKind = "other"
-    verified: bool = False
+    verified: bool = False  # checked against its source document ...
+    verified_by: str | None = None  # ... by whom (printed in the report) ...
+    verified_on: PartialDate | None = None  # ... and when
     density: float | None = Field(default=None, gt=0, description="kg/L, for fuels in litres")
     note: str | None = None
 
