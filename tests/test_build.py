@@ -183,3 +183,30 @@ def test_doctor_reports_harfbuzz_fonts_and_pango():
     assert "HarfBuzz subset" in result.output
     assert "Pango" in result.output
     assert "Noto Serif SC" in result.output
+
+
+def chapter(text: str, start: str, stop: str) -> str:
+    """The text between two chapter headings (the TOC's lines end in page numbers)."""
+    body = text[text.index(start, text.index(stop)):]  # skip the table of contents
+    return body[:body.index(stop, len(start))] if stop in body[len(start):] else body
+
+
+def test_seed_001_shows_one_value_per_quantity_in_pdf_and_word(built):
+    # Exact production 9.95654 and distribution 0.15634 kgCO2e: 9.9565 and 0.1563 in
+    # chapter 4 and chapter 5 alike; the largest-remainder 9.9566 / 0.1564 nowhere.
+    _, pages, word, _ = built["xingyue-bxd2-2025"]
+    for text in (normalise("\n".join(pages)), normalise(word)):
+        chapter_4 = chapter(text, "4数据收集", "5碳足迹计算")
+        chapter_5 = chapter(text, "5碳足迹计算", "6改进建议")
+        for value in ("9.9565", "0.1563"):
+            assert value in chapter_4 and value in chapter_5
+        assert "9.9566" not in text and "0.1564" not in text
+        assert "17.2348kWh" in chapter_4  # activity data as recorded
+        assert "因数值修约，分项之和与合计可能存在微小差异" in chapter_5
+
+
+def test_units_print_in_canonical_form(built):
+    _, pages, word, _ = built["ring-main-unit"]
+    for text in (normalise("\n".join(pages)), normalise(word)):
+        assert "12m³" in text and "0.32MWh" in text and "226t·km" in text
+        assert "m3" not in text.replace("Nm3", "")
