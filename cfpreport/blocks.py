@@ -24,6 +24,7 @@ Align = Literal["left", "center", "right"]
 TEXT_WIDTH_MM = 160
 FIGURE_GUTTER_MM = 4  # between a picture and a legend beside it (Word's cell margins)
 LEGEND_MIN_WIDTH_MM = 50  # a legend narrower than this goes below its picture
+SHORT_TABLE_ROWS = 12  # a table of up to this many body rows is never split across pages
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,14 @@ class Table:
     notes: list[str] = field(default_factory=list)
     style: Literal["grid", "form"] = "grid"
 
+    @property
+    def keep_together(self) -> bool:
+        """Whether the table is short enough to stay whole on one page.
+
+        Decided here, once, so that the PDF and the Word file keep the same tables
+        together; a longer table may split, its header rows repeated."""
+        return len(self.rows) <= SHORT_TABLE_ROWS
+
 
 @dataclass(frozen=True)
 class LegendEntry:
@@ -97,6 +106,9 @@ class Figure:
     # A chart's legend as text beside the image, so its numbers are real, searchable
     # text in the PDF and the Word file (not pixels), drawn from the same strings.
     legend: list[LegendEntry] = field(default_factory=list)
+    # The same picture as vector SVG with real text (cfpreport.drawing): the PDF and
+    # HTML show it; Word, which python-docx cannot give SVG, shows the PNG twin.
+    svg: str | None = None
 
     @property
     def picture_width_mm(self) -> float:
@@ -154,6 +166,14 @@ class PageBreak:
 Block = (Cover | Heading | Paragraph | BulletList | Table | Figure | SignatureBlock
          | TableOfContents | PageBreak)
 BLOCK_TYPES: tuple[type, ...] = Block.__args__
+
+
+def kept_with_next(block: Block, following: Block | None) -> bool:
+    """Whether a block must share its page with the next one: a form table (the summary
+    sheet) with the signatures under it, which sign its results. Decided here so that
+    the PDF and the Word file keep the same blocks together."""
+    return (isinstance(block, Table) and block.style == "form"
+            and isinstance(following, SignatureBlock))
 
 
 @dataclass(frozen=True)

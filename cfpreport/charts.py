@@ -1,4 +1,6 @@
-"""Charts as PNG bytes, drawn with matplotlib's object API (no pyplot state).
+"""Charts: the stage pie as PNG (matplotlib's object API, no pyplot state), and the
+system-boundary diagram as a :class:`~cfpreport.drawing.Drawing` (SVG with real text
+for the PDF, a PNG twin for Word).
 
 Charts take final strings for every label: the numbers they print are formatted by
 the report builder, so the chart and the tables cannot disagree.
@@ -13,9 +15,11 @@ from functools import cache
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from cfpreport.assets import font_path
+from cfpreport.blocks import text_runs
+from cfpreport.drawing import Arrow, Drawing, Rect, Shape, Text
+from cfpreport.render.textfit import PT_MM, widest_unit_mm, wrap
 
 DPI = 200
 MM = 1 / 25.4  # inches per millimetre
@@ -31,11 +35,11 @@ def chinese_font() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
-def png_bytes(figure: Figure) -> bytes:
+def png_bytes(figure: Figure, dpi: int = DPI) -> bytes:
     """Render a figure to PNG without a timestamp or software tag (same input, same bytes)."""
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
 
 
@@ -64,55 +68,133 @@ def stage_pie(slices: list[Slice], size_mm: float = 90) -> bytes:
     return png_bytes(figure)
 
 
+# --- the system boundary ----------------------------------------------------------------
+
 @dataclass(frozen=True)
 class BoundaryStage:
     label: str  # "原辅料获取"
     detail: str  # included processes, or "/" when the stage has no data
     included: bool
+    reason: str = ""  # why an excluded stage is outside the boundary ("" when not given)
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    size_pt: float
+    min_size_pt: float  # the size may shrink to this so that no word has to be broken
+    bold: bool = False
+    line_height: float = 1.3  # in ems
+
+    @property
+    def role(self) -> str:
+        return "sans-bold" if self.bold else "sans"
+
+
+INK, FRAME, MUTED = "#1f1f1f", "#404040", "#7f7f7f"
+INCLUDED_BOX = {"stroke": "#1f4e79", "fill": "#deebf7"}
+EXCLUDED_BOX = {"stroke": "#9a9a9a", "fill": "#f4f4f4", "dashed": True}
+TITLE = TextStyle(8.0, 8.0)
+LABEL = TextStyle(7.5, 6.0, bold=True)
+DETAIL = TextStyle(6.5, 5.0)
+LEGEND = TextStyle(6.5, 6.5)
+BOX_PADDING = 1.0  # mm, inside a stage box
+FRAME_MARGIN = 1.6  # mm, between a frame and the boxes in it
+EXCLUDED_TEXT = "未纳入系统边界"
 
 
 def boundary_diagram(stages: list[BoundaryStage], boundary_label: str,
-                     width_mm: float = 160) -> bytes:
-    """Draw the system boundary: the stages as boxes in life-cycle order, inside a frame."""
-    family = chinese_font()
-    count = len(stages)
-    figure = Figure(figsize=(width_mm * MM, 62 * MM))
-    axes = figure.add_axes((0, 0, 1, 1))
-    axes.set_xlim(0, count * 10)
-    axes.set_ylim(0, 10)
-    axes.axis("off")
-    axes.add_patch(Rectangle((0.25, 0.35), count * 10 - 0.5, 8.3, fill=False,
-                             linestyle=(0, (4, 3)), linewidth=1.0, edgecolor="#404040"))
-    axes.text(count * 5, 9.45, boundary_label, ha="center", va="center", fontsize=9,
-              fontfamily=family, color="#202020")
+                     width_mm: float = 160) -> Drawing:
+    """Lay out the system boundary: stage boxes in life-cycle order joined by arrows,
+    each run of included stages inside a dashed frame, excluded stages grey and
+    dashed outside it with their reason. Boxes grow to hold all their text."""
+    column = width_mm / max(len(stages), 1)
+    gap = max(column * 0.2, 3.0)
+    box_width = column - gap
+    shapes: list[Shape] = [*text_lines(boundary_label, TITLE, width_mm / 2, 0.8, width_mm, INK)]
+    box_top = shapes[-1].y + 5.0
+    contents = [stage_text(stage, box_width - 2 * BOX_PADDING) for stage in stages]
+    box_height = max((height for _, height in contents), default=0) + 2 * BOX_PADDING
+    for index, (stage, (lines, _)) in enumerate(zip(stages, contents, strict=True)):
+        left = index * column + gap / 2
+        box = EXCLUDED_BOX if not stage.included else INCLUDED_BOX
+        shapes.append(Rect(left, box_top, box_width, box_height, radius=0.8, **box))
+        centre = left + box_width / 2
+        shapes += [replace_text(line, x=centre, y=box_top + BOX_PADDING + line.y)
+                   for line in lines]
+    arrow_y = box_top + BOX_PADDING + LABEL.size_pt * PT_MM * LABEL.line_height / 2
+    for index in range(len(stages) - 1):
+        right_edge = index * column + gap / 2 + box_width
+        shapes.append(Arrow(right_edge + 0.4, right_edge + gap - 0.4, arrow_y, FRAME))
+    frame_top, frame_bottom = box_top - FRAME_MARGIN, box_top + box_height + FRAME_MARGIN
+    for first, last in included_runs(stages):
+        left = first * column + gap / 2 - FRAME_MARGIN
+        right = last * column + gap / 2 + box_width + FRAME_MARGIN
+        shapes.append(Rect(left, frame_top, right - left, frame_bottom - frame_top,
+                           stroke=FRAME, dashed=True, stroke_width=0.35))
+    shapes += legend(frame_bottom + 3.0, width_mm, any(not s.included for s in stages))
+    height = max(shape.y + (shape.height if isinstance(shape, Rect) else 1.5)
+                 for shape in shapes) + 1.0
+    return Drawing(width_mm, height, shapes, f"{boundary_label}（产品系统边界示意图）")
+
+
+def stage_text(stage: BoundaryStage, width: float) -> tuple[list[Text], float]:
+    """The lines of one stage box, positioned from the box's top; and their height."""
+    colour = INK if stage.included else MUTED
+    lines = text_lines(stage.label, LABEL, 0, 0, width, colour)
+    top = lines[-1].y + LABEL.size_pt * PT_MM * 0.55
+    if stage.included:
+        detail = stage.detail
+    else:
+        detail = f"{EXCLUDED_TEXT}：{stage.reason}" if stage.reason.strip() else EXCLUDED_TEXT
+    if detail.strip():
+        lines += text_lines(detail, DETAIL, 0, top, width, colour)
+    return lines, lines[-1].y + DETAIL.size_pt * PT_MM * 0.45
+
+
+def text_lines(text: str, style: TextStyle, x: float, top: float, width: float,
+               colour: str) -> list[Text]:
+    """Wrap text into centred lines below `top`, in the largest size (down to the
+    style's minimum) at which no unbreakable piece (BXD2, SF6) is wider than a line."""
+    runs = text_runs(text.strip())
+    size = style.size_pt
+    while size > style.min_size_pt and widest_unit_mm(runs, size, style.role) > width:
+        size = max(size - 0.25, style.min_size_pt)
+    step = size * PT_MM * style.line_height
+    return [Text(x, top + step * (index + 0.8), line, size, colour, style.bold)
+            for index, line in enumerate(wrap(runs, width, size, style.role))]
+
+
+def replace_text(line: Text, x: float, y: float) -> Text:
+    return Text(x, y, line.runs, line.size_pt, line.colour, line.bold)
+
+
+def included_runs(stages: list[BoundaryStage]) -> list[tuple[int, int]]:
+    """(first, last) indexes of each run of consecutive included stages."""
+    runs: list[tuple[int, int]] = []
     for index, stage in enumerate(stages):
-        draw_stage_box(axes, index, stage, family)
-        if index < count - 1:
-            axes.add_patch(FancyArrowPatch((index * 10 + 8.9, 5.6), (index * 10 + 11.1, 5.6),
-                                           arrowstyle="-|>", mutation_scale=9, linewidth=1.0,
-                                           color="#404040"))
-    return png_bytes(figure)
+        if not stage.included:
+            continue
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
-def draw_stage_box(axes, index: int, stage: BoundaryStage, family: str) -> None:
-    left = index * 10 + 1.1
-    colour = "#1f4e79" if stage.included else "#a0a0a0"
-    axes.add_patch(FancyBboxPatch((left, 4.2), 7.8, 2.8,
-                                  boxstyle="round,pad=0.05,rounding_size=0.4",
-                                  linewidth=1.1, edgecolor=colour,
-                                  facecolor="#deebf7" if stage.included else "#f2f2f2",
-                                  linestyle="solid" if stage.included else (0, (3, 2))))
-    axes.text(left + 3.9, 5.6, wrap(stage.label, 5), ha="center", va="center", fontsize=8,
-              fontfamily=family, color="#101010" if stage.included else "#808080")
-    axes.text(left + 3.9, 3.6, wrap(stage.detail, 7, max_lines=4), ha="center", va="top",
-              fontsize=6.2, fontfamily=family, color="#404040" if stage.included else "#909090",
-              linespacing=1.3)
-
-
-def wrap(text: str, per_line: int, max_lines: int = 2) -> str:
-    """Break CJK text into short lines (CJK has no spaces for a normal wrapper)."""
-    lines = [text[i:i + per_line] for i in range(0, len(text), per_line)] or [""]
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = lines[-1][:-1] + "…"
-    return "\n".join(lines)
+def legend(top: float, width: float, with_excluded: bool) -> list[Shape]:
+    """A key below the diagram: the dashed frame, and (when used) the excluded box."""
+    entries: list[tuple[dict, str]] = [({"stroke": FRAME, "dashed": True}, "系统边界")]
+    if with_excluded:
+        entries.append((EXCLUDED_BOX, "未纳入系统边界的阶段"))
+    size = LEGEND.size_pt * PT_MM
+    widths = [8.0 + 1.5 + Text(0, 0, [(label, None)], LEGEND.size_pt, INK).width
+              for _, label in entries]
+    x = (width - sum(widths) - 6.0 * (len(entries) - 1)) / 2
+    shapes: list[Shape] = []
+    for (box, label), entry_width in zip(entries, widths, strict=True):
+        shapes.append(Rect(x, top, 8.0, 3.6, **{"stroke_width": 0.3, **box}))
+        label_width = entry_width - 9.5
+        shapes.append(Text(x + 9.5 + label_width / 2, top + 1.8 + size * 0.36,
+                           [(label, None)], LEGEND.size_pt, INK))
+        x += entry_width + 6.0
+    return shapes

@@ -22,6 +22,7 @@ from cfpreport.blocks import (
     TocEntry,
 )
 from cfpreport.calculate import Results
+from cfpreport.drawing import Drawing
 from cfpreport.facts import gather_facts
 from cfpreport.study import Study
 
@@ -78,11 +79,14 @@ class ModelWriter:
         self.blocks.append(Table(anchor, number, caption, header, rows, widths, notes or []))
         return number
 
-    def figure(self, caption: str, png: bytes, width_mm: float, alt: str,
+    def figure(self, caption: str, picture: bytes | Drawing, width_mm: float, alt: str,
                legend: list[LegendEntry] | None = None) -> str:
+        """Add a figure: PNG bytes, or a Drawing (shown as SVG, with a PNG twin for Word)."""
         number = self.next_figure_number()
+        png, svg = (picture.png(), picture.svg()) if isinstance(picture, Drawing) \
+            else (picture, None)
         self.blocks.append(Figure(f"f-{len(self.blocks)}", number, caption, png, width_mm, alt,
-                                  legend or []))
+                                  legend or [], svg))
         return number
 
     def reserve_figure_number(self) -> str:

@@ -230,14 +230,13 @@ def test_watermark_only_in_drafts():
     assert "草稿" not in render_html(sample_model(draft=False))
 
 
-def test_pdf_html_has_no_inline_css_and_standalone_inlines_it_with_font_files():
+def test_pdf_html_has_no_inline_css_and_standalone_inlines_it_with_browser_fonts():
     assert "<style" not in render_html(sample_model())
     html = render_html(sample_model(), standalone=True)
     style = html.split("<style>", 1)[1].split("</style>", 1)[0]
-    assert '"cfp-serif"' in style  # not autoescaped to &#34;
-    assert "../fonts/" not in style
-    for name in ("NotoSerifSC-Regular.otf", "NotoSansSC-Regular.otf", "NotoSansSC-Bold.ttf"):
-        assert f'url("{(assets.fonts_dir() / name).as_uri()}")' in style
+    assert '"Noto Serif SC", "Noto Serif CJK SC"' in style  # not autoescaped to &#34;
+    assert "@font-face" not in style and "url(" not in style and "cfp-serif" not in style
+    assert str(assets.fonts_dir()) not in html
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,10 @@ from cfpreport.blocks import (
     SignatureBlock,
     Table,
     TableOfContents,
+    kept_with_next,
     text_runs,
 )
+from cfpreport.render.columns import column_widths_mm
 from cfpreport.render.docx_setup import (
     BODY,
     CAPTION,
@@ -73,6 +75,7 @@ from cfpreport.render.docx_xml import (
     end_field,
     mark_row,
     set_cell_borders,
+    set_cell_margins,
     set_table_width,
     shade_cell,
     wrap_in_bookmark,
@@ -87,6 +90,9 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
 COVER_WIDTHS_MM = (46, 84)  # label | value
 SIGNATURE_WIDTHS_MM = (30, 40, 20, 60)  # role | name | "签名" | line to sign on
 TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM / 25.4 * 1440)
+# Inner cell margins of report tables, in twips: 0.7 mm above and below, 1.4 mm at the
+# sides (the PDF's cells have 1 mm and 1.5 mm).
+CELL_MARGINS = {"top": 40, "bottom": 40, "left": 80, "right": 80}
 
 
 @dataclass
@@ -95,6 +101,7 @@ class Target:
 
     document: Document
     previous: str = ""
+    following: Any = None  # the block after the one being written (None at the end)
     bookmark_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     style_ids: dict[str, str] = field(default_factory=dict)
 
@@ -142,7 +149,8 @@ def render_document(model: ReportModel) -> Document:
     cover = bool(model.blocks) and model.blocks[0].kind == Cover.kind
     prepare_document(document, model.metadata, cover=cover)
     target = Target(document)
-    for block in model.blocks:
+    for index, block in enumerate(model.blocks):
+        target.following = model.blocks[index + 1] if index + 1 < len(model.blocks) else None
         WRITERS[block.kind](target, block)
         target.previous = block.kind
     return document
@@ -208,17 +216,26 @@ def write_bullet_list(target: Target, block: BulletList) -> None:
 
 
 def write_table(target: Target, block: Table) -> None:
-    """Caption above, header rows repeated on every page, notes below."""
+    """Caption above, header rows repeated on every page, notes below.
+
+    Column widths are the renderers' shared ones (no word broken). A short table is
+    kept on one page with its caption and notes, as in the PDF, by "keep with next"
+    on its rows; the summary sheet's form table also keeps with its signatures.
+    """
     if block.number or block.caption:
         caption = target.paragraph(numbered(block.number, block.caption), CAPTION)
         caption.paragraph_format.keep_with_next = True
         target.bookmark(caption, block.anchor)
-    widths = relative_to_twips(block.widths)
+    widths = table_twips(column_widths_mm(block))
     table = new_table(target.document, widths, style="Table Grid")
+    set_cell_margins(table._tbl, **CELL_MARGINS)
     for cells in block.header:
         add_table_row(target, table, widths, cells, header=True)
     for cells in block.rows:
         add_table_row(target, table, widths, cells, header=False)
+    with_next = kept_with_next(block, target.following)
+    if block.keep_together or with_next:
+        keep_rows_together(table, with_next=with_next or bool(block.notes))
     for note in block.notes:
         target.paragraph(note, TABLE_NOTE)
     add_spacer(target)
@@ -271,6 +288,7 @@ def write_signature_block(target: Target, block: SignatureBlock) -> None:
     if block.seal_label:
         add_signature_row(target, table, ["", "", "", block.seal_label], sign_line=False)
         table.rows[-1].cells[-1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    keep_rows_together(table, with_next=False)
     add_spacer(target)
 
 
@@ -319,12 +337,21 @@ def mm_to_twips(widths_mm: Sequence[float]) -> list[int]:
     return [round(width / 25.4 * 1440) for width in widths_mm]
 
 
-def relative_to_twips(widths: Sequence[float]) -> list[int]:
-    """Scale relative column widths to the text width, in twips."""
-    total = sum(widths)
-    if not widths or total <= 0:
-        raise ValueError(f"table column widths must be positive, got {list(widths)}")
-    return [round(TEXT_WIDTH_TWIPS * width / total) for width in widths]
+def table_twips(widths_mm: Sequence[float]) -> list[int]:
+    """Column widths in twips that add up to exactly the text width."""
+    twips = mm_to_twips(widths_mm)
+    twips[-1] += TEXT_WIDTH_TWIPS - sum(twips)
+    return twips
+
+
+def keep_rows_together(table: DocxTable, *, with_next: bool) -> None:
+    """Keep a table on one page: every row's paragraphs "keep with next" (rows do not
+    split already); the last row too when the table must stay with what follows."""
+    rows = table.rows if with_next else table.rows[:-1]
+    for row in rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def new_table(document: Document, widths: list[int], style: str | None) -> DocxTable:

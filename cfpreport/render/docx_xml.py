@@ -130,6 +130,16 @@ def mark_row(row: _Row, *, header: bool) -> None:
         tr_pr.append(element("w:tblHeader"))
 
 
+def set_cell_margins(table_element: BaseOxmlElement, *, top: int, left: int, bottom: int,
+                     right: int) -> None:
+    """Give every cell of the table the same inner margins (twips), in w:tblCellMar."""
+    margins = element("w:tblCellMar")
+    for edge, twips in (("top", top), ("left", left), ("bottom", bottom), ("right", right)):
+        margins.append(element(f"w:{edge}", {"w:w": str(twips), "w:type": "dxa"}))
+    table_element.tblPr.insert_element_before(
+        margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+
+
 def set_table_width(table_element: BaseOxmlElement, twips: int) -> None:
     """Give the table an absolute width (python-docx leaves it "auto")."""
     width = table_element.tblPr.find(qn("w:tblW"))

@@ -5,6 +5,11 @@ One template per block kind (``templates/blocks/<kind>.html.j2``), included by
 so user text is never markup and a missing field is an error, never a blank.
 The CSS stays in ``templates/report.css``: the PDF writer passes it to WeasyPrint as a
 stylesheet, and only the standalone HTML inlines it (as Markup, never autoescaped).
+
+The standalone HTML is one self-contained file: pictures are ``data:`` URIs or inline
+SVG, and its text is set in the reader's own Chinese fonts (a font-family list in
+place of the shipped fonts, which are 8-12 MB each and took seconds to subset), so
+no path of the machine that built it appears in it.
 """
 
 from __future__ import annotations
@@ -13,26 +18,38 @@ import base64
 import re
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 import jinja2
 from markupsafe import Markup, escape
 
 from cfpreport import assets
-from cfpreport.blocks import ReportModel, text_runs
+from cfpreport.blocks import Block, ReportModel, kept_with_next, text_runs
+from cfpreport.render.columns import column_widths_mm
 
 CSS_FILE = "report.css"
 BLOCK_SUFFIX = ".html.j2"
-# url(../fonts/NotoSerifSC-Regular.otf) in report.css, relative to templates/.
-_FONT_URL = re.compile(r"""url\((["']?)\.\./fonts/([^"')]+)\1\)""")
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}\s*")
+# In a browser: the shipped families' nearest equivalents, most common first.
+BROWSER_FONTS = {
+    '"cfp-serif"': '"Noto Serif SC", "Noto Serif CJK SC", "Source Han Serif SC", '
+                   '"Songti SC", "SimSun"',
+    '"cfp-sans"': '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", '
+                  '"PingFang SC", "Microsoft YaHei", "SimHei"',
+}
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
+# What a figure's SVG may contain: shapes and text (cfpreport.drawing writes them).
+_SVG = "{http://www.w3.org/2000/svg}"
+_SVG_TAGS = {_SVG + tag for tag in ("svg", "title", "g", "rect", "line", "polygon", "path",
+                                    "text", "tspan")}
 
 
 def render_html(model: ReportModel, *, standalone: bool = False) -> str:
     """Render the report model to an HTML document.
 
-    With ``standalone`` the stylesheet is inlined, its fonts pointing at the shipped
-    font files, so the file opens as-is in a browser; otherwise the caller supplies
-    ``report.css`` (the PDF writer does).
+    With ``standalone`` the stylesheet is inlined, with the browser's Chinese fonts in
+    place of the shipped ones, so the file opens as-is anywhere; otherwise the caller
+    supplies ``report.css`` (the PDF writer does).
     """
     template = environment().get_template("report.html.j2")
     inline_css = Markup(standalone_css()) if standalone else None
@@ -51,10 +68,11 @@ def stylesheet_path() -> Path:
 
 
 def standalone_css() -> str:
-    """Return report.css with its font URLs made absolute ``file://`` URIs."""
-    css = stylesheet_path().read_text(encoding="utf-8")
-    fonts = assets.fonts_dir()
-    return _FONT_URL.sub(lambda m: f'url("{(fonts / m.group(2)).as_uri()}")', css)
+    """Return report.css for a browser: no @font-face (no file paths), font lists instead."""
+    css = _FONT_FACE.sub("", stylesheet_path().read_text(encoding="utf-8"))
+    for family, fallbacks in BROWSER_FONTS.items():
+        css = css.replace(family, fallbacks)
+    return css
 
 
 @cache
@@ -70,8 +88,20 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(runs=runs, data_uri=png_data_uri, percentages=percentages,
-                       mm=millimetres, colour=css_colour)
+                       mm=millimetres, colour=css_colour, svg=inline_svg,
+                       column_widths=column_widths_mm, keep_groups=keep_groups)
     return env
+
+
+def keep_groups(blocks: list[Block]) -> list[list[Block]]:
+    """Split the blocks into groups that share a page (most groups are one block)."""
+    groups: list[list[Block]] = []
+    for index, block in enumerate(blocks):
+        if index and kept_with_next(blocks[index - 1], block):
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
 
 
 def runs(text: str) -> Markup:
@@ -90,6 +120,17 @@ def runs(text: str) -> Markup:
 def png_data_uri(png: bytes) -> str:
     """Return a ``data:`` URI carrying the PNG bytes (images are always inlined)."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def inline_svg(svg: str) -> Markup:
+    """Let a figure's SVG into the HTML as markup, once checked to be well-formed XML
+    made only of shapes and text (its text was escaped when it was drawn)."""
+    root = ElementTree.fromstring(svg)
+    for element in root.iter():
+        unsafe = [name for name in element.attrib if name.startswith("on") or "href" in name]
+        if element.tag not in _SVG_TAGS or unsafe:
+            raise ValueError(f"a figure's SVG may hold only shapes and text, not {element.tag}")
+    return Markup(svg)
 
 
 def percentages(widths: list[float]) -> list[str]:
