@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from cfpreport.assets import font_path
 from cfpreport.blocks import text_runs
-from cfpreport.drawing import Arrow, Drawing, Rect, Shape, Text
+from cfpreport.drawing import Arrow, Drawing, Rect, Shape, Text, clean
 from cfpreport.render.textfit import PT_MM, widest_unit_mm, wrap
 
 DPI = 200
@@ -155,7 +155,7 @@ def text_lines(text: str, style: TextStyle, x: float, top: float, width: float,
                colour: str) -> list[Text]:
     """Wrap text into centred lines below `top`, in the largest size (down to the
     style's minimum) at which no unbreakable piece (BXD2, SF6) is wider than a line."""
-    runs = text_runs(text.strip())
+    runs = text_runs(clean(text).strip())
     size = style.size_pt
     while size > style.min_size_pt and widest_unit_mm(runs, size, style.role) > width:
         size = max(size - 0.25, style.min_size_pt)
