@@ -6,7 +6,8 @@
 # - the Pango libraries WeasyPrint loads, and poppler-utils (pdftotext, used by the tests).
 # - with an argument PYTHON (the interpreter about to create the project's .venv): the
 #   distribution's venv support (python3-venv, python3.X-venv) when PYTHON cannot make a
-#   venv with pip yet (Debian and Ubuntu ship ensurepip separately).
+#   venv with pip yet (Debian and Ubuntu ship ensurepip separately), and python3 itself
+#   when PYTHON is python3 and there is none.
 set -eu
 PYTHON="${1:-}"
 PACKAGES="libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils"
@@ -15,7 +16,9 @@ can_make_venv() {
     "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1
 }
 
-if [ -n "$PYTHON" ]; then
+if [ "$PYTHON" = python3 ] && ! command -v python3 >/dev/null 2>&1; then
+    PACKAGES="$PACKAGES python3 python3-venv"   # a minimal image without any Python
+elif [ -n "$PYTHON" ]; then
     if ! "$PYTHON" -c 'import sys' >/dev/null 2>&1; then
         echo "cfpreport: cannot run '$PYTHON'; install Python >= 3.11 (Debian/Ubuntu: python3)" >&2
         exit 1
@@ -36,20 +39,21 @@ for package in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
         || missing="$missing $package"
 done
-[ -z "$missing" ] && exit 0
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "cfpreport: please install:$missing (Debian/Ubuntu package names)" >&2
-    exit 1
+if [ -n "$missing" ]; then
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "cfpreport: please install:$missing (Debian/Ubuntu package names)" >&2
+        exit 1
+    fi
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO="sudo"
+        # No terminal (CI, cron): fail at once instead of waiting for a password.
+        [ -t 0 ] || SUDO="sudo -n"
+    fi
+    echo "cfpreport: installing$missing" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-    # No terminal (CI, cron): fail at once instead of waiting for a password.
-    [ -t 0 ] || SUDO="sudo -n"
-fi
-echo "cfpreport: installing$missing" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
 
 if [ -n "$PYTHON" ] && ! can_make_venv; then
     echo "cfpreport: '$PYTHON' still cannot create a virtual environment with pip" \
