@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cfpreport.errors import CfpError
+from cfpreport.errors import CfpError, Problem
 from cfpreport.pipeline import load_and_calculate
 from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
 from cfpreport.report import build_report_model
@@ -37,13 +37,15 @@ class BuildRecord:
     outputs: dict[str, Path]
     totals: dict[str, str]  # product id -> shown total with unit
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # see cfpreport.study_warnings
 
 
 def build_report(study_path: str | Path, out_dir: str | Path,
                  formats: Iterable[str] = DEFAULT_FORMATS,
-                 factor_set: str | None = None, pdf_worker: PdfWorker | None = None
-                 ) -> BuildRecord:
-    """Build the report of one study into ``out_dir``; raise CfpError for bad input.
+                 factor_set: str | None = None, pdf_worker: PdfWorker | None = None,
+                 strict: bool = False) -> BuildRecord:
+    """Build the report of one study into ``out_dir``; raise CfpError for bad input
+    (and, with ``strict``, for warnings). The record carries the study's warnings.
 
     Pass an open :class:`PdfWorker` to render the PDF in its process (the CLI opens
     one per run, so a batch shares it); without one, a worker is started for the call.
@@ -51,14 +53,14 @@ def build_report(study_path: str | Path, out_dir: str | Path,
     if pdf_worker is None and "pdf" in formats:
         warm_up_here()  # once per process; each worker forked from here inherits it
         with PdfWorker() as worker:
-            return build_report(study_path, out_dir, formats, factor_set, worker)
+            return build_report(study_path, out_dir, formats, factor_set, worker, strict)
     formats = tuple(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise CfpError(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     seconds: dict[str, float] = {}
     with timed(seconds, "calculate"):
-        calculated = load_and_calculate(study_path, factor_set)
+        calculated = load_and_calculate(study_path, factor_set, strict)
     study, results = calculated.study, calculated.results
     with timed(seconds, "model"):
         model = build_report_model(study, results)
@@ -70,12 +72,12 @@ def build_report(study_path: str | Path, out_dir: str | Path,
     totals = {row.product: f"{row.shown} {results.display_unit}"
               for row in results.products.itertuples()}
     return BuildRecord(Path(study_path), number, results.factor_set.name, outputs, totals,
-                       seconds)
+                       seconds, calculated.warnings)
 
 
 def build_reports(studies: Iterable[str | Path], out_dir: str | Path,
                   formats: Iterable[str] = DEFAULT_FORMATS, factor_set: str | None = None,
-                  pdf_worker: PdfWorker | None = None
+                  pdf_worker: PdfWorker | None = None, strict: bool = False
                   ) -> Iterator[tuple[Path, BuildRecord | CfpError]]:
     """Build several studies, yielding each one's record, or its error: one bad study
     does not stop the others. One PDF worker serves them all.
@@ -83,11 +85,12 @@ def build_reports(studies: Iterable[str | Path], out_dir: str | Path,
     formats = tuple(formats)
     if pdf_worker is None:
         with PdfWorker() as worker:
-            yield from build_reports(studies, out_dir, formats, factor_set, worker)
+            yield from build_reports(studies, out_dir, formats, factor_set, worker, strict)
         return
     for path in studies:
         try:
-            yield Path(path), build_report(path, out_dir, formats, factor_set, pdf_worker)
+            yield Path(path), build_report(path, out_dir, formats, factor_set, pdf_worker,
+                                           strict)
         except CfpError as error:
             yield Path(path), error
 

@@ -1,89 +1,160 @@
 """Rules that tie a study to a factor set: every factor exists, every unit converts.
 
-They run after :func:`load_study`, once the factor set is known (a study may be
-re-priced with another set at build time), and report every problem with its line.
+The factor set is known only at build time (a study may be re-priced with another
+set), so these rules run after loading. They work on the study's raw data, like the
+other cross-field rules, so that they are reported in the same pass as shape
+problems; an activity whose own fields are invalid is skipped (its problem is
+already reported).
 """
 
 from __future__ import annotations
 
-from cfpreport.errors import FactorError, Problem, StudyError
-from cfpreport.factors import Factor, FactorSet, load_factor_set, load_gwp_sets
-from cfpreport.loading import did_you_mean
-from cfpreport.study import Study
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
+from cfpreport.factors import Factor, FactorSet, find_factor_set, load_gwp_sets
+from cfpreport.loading import LoadedStudy, did_you_mean
+from cfpreport.study import Activity, Study, StudyFactor, StudyScope
 from cfpreport.units import UnitError, conversion_factor, parse_factor_unit
+
+DEFAULT_SET = StudyScope.model_fields["factor_set"].default
+DEFAULT_GWP = StudyScope.model_fields["gwp"].default
+
+
+@dataclass
+class StudyFactors:
+    """The study's own ``factors:`` entries, as factors, with the problems of their units."""
+
+    factors: list[Factor] = field(default_factory=list)
+    unusable: set[str] = field(default_factory=set)  # ids whose entry has a problem
+    problems: list[Problem] = field(default_factory=list)
+
+
+def chosen_factor_set(set_name: str | None) -> FactorSet | None:
+    """Load the set named on the command line (a file relative to the working folder)."""
+    if not set_name:
+        return None
+    try:
+        return find_factor_set(set_name, Path.cwd())
+    except FactorSetFileError:
+        raise  # its problems are located in the set file
+    except FactorError as err:  # the study file is not at fault: say which option is
+        raise FactorError(f"--factor-set {set_name}: {err}") from None
+
+
+def study_set(loaded: LoadedStudy) -> tuple[FactorSet | None, list[Problem]]:
+    """Load the set the study names in ``study.factor_set``, or say why it cannot be."""
+    spec = loaded.value("study", "factor_set")
+    spec = DEFAULT_SET if spec is None else str(spec)
+    try:
+        return find_factor_set(spec, loaded.folder), []
+    except FactorSetFileError as err:
+        return None, err.problems
+    except FactorError as err:
+        return None, [loaded.problem(("study", "factor_set"), str(err))]
+
+
+def study_factors(loaded: LoadedStudy) -> StudyFactors:
+    """Turn the valid ``factors:`` entries into factors; report units that do not parse."""
+    result = StudyFactors()
+    for path, entry in loaded.mappings("factors"):
+        try:
+            factor = study_factor(StudyFactor.model_validate(entry))
+        except ValidationError:  # reported as a shape problem
+            result.unusable.add(str(entry.get("id")))
+            continue
+        except UnitError as err:
+            result.unusable.add(str(entry.get("id")))
+            result.problems.append(loaded.problem((*path, "unit"), str(err)))
+            continue
+        result.factors.append(factor)
+    return result
+
+
+def study_factor(entry: StudyFactor) -> Factor:
+    """A study's factor entry as a Factor (origin "study"); raise UnitError for its unit."""
+    parse_factor_unit(entry.unit)
+    fields = entry.model_dump(exclude={"density"})
+    if entry.density is not None:
+        fields["density"] = {"value": entry.density, "source": entry.source}
+    return Factor.model_validate({**fields, "origin": "study"})
 
 
 def resolve_factor_set(study: Study, set_name: str | None = None) -> FactorSet:
     """Load the study's factor set (or ``set_name``) with the study's own factors applied."""
-    name = set_name or study.study.factor_set
-    try:
-        base = load_factor_set(name)
-    except FactorError as err:
-        if set_name:  # chosen on the command line: the study file is not at fault
-            raise FactorError(f"--factor-set {set_name}: {err}") from None
-        line, column = study.position("study", "factor_set")
-        raise StudyError.single(study.source_name, str(err), "study.factor_set", line,
-                                column) from None
-    problems = []
-    overrides = []
+    base = chosen_factor_set(set_name)
+    if base is None:
+        try:
+            base = find_factor_set(study.study.factor_set, study.folder)
+        except FactorSetFileError:
+            raise
+        except FactorError as err:
+            line, column = study.position("study", "factor_set")
+            raise StudyError.single(study.source_name, str(err), "study.factor_set", line,
+                                    column) from None
+    overrides, problems = [], []
     for index, entry in enumerate(study.factors):
         try:
-            parse_factor_unit(entry.unit)
+            overrides.append(study_factor(entry))
         except UnitError as err:
             line, column = study.position("factors", index, "unit")
             problems.append(Problem(study.source_name, line, column,
                                     f"factors[{index}].unit", str(err)))
-            continue
-        fields = entry.model_dump(exclude={"density"})
-        if entry.density is not None:
-            fields["density"] = {"value": entry.density, "source": entry.source}
-        overrides.append(Factor.model_validate({**fields, "origin": "study"}))
     if problems:
         raise StudyError(problems)
     return base.with_overrides(overrides)
 
 
-def check_study_against_factors(study: Study, factor_set: FactorSet) -> None:
-    """Raise StudyError listing every activity whose factor, gas or unit does not fit."""
-    problems = factor_problems(study, factor_set)
-    if problems:
-        raise StudyError(problems)
+def factor_problems(loaded: LoadedStudy, factor_set: FactorSet | None,
+                    unusable: set[str] = frozenset()) -> list[Problem]:
+    """List every activity whose factor, gas or unit does not fit the factor set.
 
-
-def factor_problems(study: Study, factor_set: FactorSet) -> list[Problem]:
-    """List every activity whose factor, gas or unit does not fit the factor set."""
+    Activities that fail their own validation are skipped, as are those whose factor
+    is a study factor with a problem, and every factor check when no set could be
+    loaded (that problem is reported where the set is named).
+    """
     problems: list[Problem] = []
-    gwp = load_gwp_sets()[study.study.gwp]
-    for p_index, product in enumerate(study.products):
-        for a_index, activity in enumerate(product.activities):
-            here = ("products", p_index, "activities", a_index)
-            prefix = f"products[{p_index}].activities[{a_index}]"
+    gwp_name = loaded.value("study", "gwp") or DEFAULT_GWP
+    gwp = load_gwp_sets().get(str(gwp_name))
+    for product_path, _ in loaded.mappings("products"):
+        for path, raw in loaded.mappings(*product_path, "activities"):
+            try:
+                activity = Activity.model_validate(raw)
+            except ValidationError:
+                continue
 
-            def add(field: str, message: str, here: tuple = here, prefix: str = prefix) -> None:
-                line, column = study.position(*here, field)
-                problems.append(Problem(study.source_name, line, column,
-                                        f"{prefix}.{field}", message))
+            def add(name: str, message: str, path: tuple = path) -> None:
+                problems.append(loaded.problem((*path, name), message))
 
             if activity.gas is not None:
-                if activity.gas not in gwp.values:
-                    hint = did_you_mean(activity.gas, list(gwp.values))
-                    add("gas", f"unknown gas {activity.gas!r};{hint} {study.study.gwp} has: "
-                               f"{', '.join(gwp.values)}")
-                else:
-                    check_unit(activity.unit, "kg", None, add)
-                continue
-            ids = factor_set.ids()
-            if activity.factor not in ids:
-                hint = did_you_mean(activity.factor, ids)
-                add("factor", f"unknown factor {activity.factor!r};{hint} set "
-                              f"{factor_set.name} and the study's factors: list have "
-                              f"{', '.join(shortlist(ids))}")
-                continue
-            factor = factor_set.get(activity.factor)
-            check_unit(activity.unit, factor.denominator,
-                       factor.density.value if factor.density else None, add,
-                       factor_unit=factor.unit)
+                if gwp is not None:
+                    gas_problem(activity, gwp.name, list(gwp.values), add)
+            elif factor_set is not None and activity.factor not in unusable:
+                factor_problem(activity, factor_set, add)
     return problems
+
+
+def gas_problem(activity: Activity, gwp_name: str, gases: list[str], add) -> None:
+    if activity.gas not in gases:
+        hint = did_you_mean(activity.gas, gases)
+        add("gas", f"unknown gas {activity.gas!r};{hint} {gwp_name} has: {', '.join(gases)}")
+    else:
+        check_unit(activity.unit, "kg", None, add)
+
+
+def factor_problem(activity: Activity, factor_set: FactorSet, add) -> None:
+    ids = factor_set.ids()
+    if activity.factor not in ids:
+        hint = did_you_mean(activity.factor, ids)
+        add("factor", f"unknown factor {activity.factor!r};{hint} set {factor_set.name} and "
+                      f"the study's factors: list have {', '.join(shortlist(ids))}")
+        return
+    factor = factor_set.get(activity.factor)
+    check_unit(activity.unit, factor.denominator,
+               factor.density.value if factor.density else None, add, factor_unit=factor.unit)
 
 
 def check_unit(unit: str, denominator: str, density: float | None, add,

@@ -32,29 +32,42 @@ def main() -> None:
 
 @main.command()
 @click.argument("studies", nargs=-1, required=True, type=STUDY)
-@click.option("--factor-set", help="Check against this factor set instead of the study's.")
-def validate(studies: tuple[Path, ...], factor_set: str | None) -> None:
-    """Check study files and list every problem, with file, line and field."""
+@click.option("--factor-set", help="Check against this factor set (a name, a set file, or "
+                                   "DIR/NAME) instead of the study's.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
+def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool) -> None:
+    """Check study files and list every problem, with file, line and field.
+
+    Errors fail (exit status 1). Warnings say what the client's report will print as
+    "/" or flag (unverified factors in a final report, a factor published after the
+    issue date, ...); they do not fail unless --strict.
+    """
     from cfpreport.errors import StudyError
     from cfpreport.pipeline import check_study
 
     failed = 0
     for path in studies:
         try:
-            study = check_study(path, factor_set)
+            checked = check_study(path, factor_set, strict)
         except StudyError as err:
             failed += 1
             click.echo(str(err), err=True)
             continue
+        for problem in checked.warnings:
+            click.echo(str(problem), err=True)
+        study = checked.study
         activities = sum(len(p.activities) for p in study.products)
-        click.echo(f"{path}: ok ({len(study.products)} products, {activities} activities)")
+        warnings = f", {len(checked.warnings)} warnings" if checked.warnings else ""
+        click.echo(f"{path}: ok ({len(study.products)} products, {activities} activities"
+                   f"{warnings})")
     if failed:
         raise SystemExit(1)
 
 
 @main.command()
 @click.argument("study", type=STUDY)
-@click.option("--factor-set", help="Price the study with this factor set (e.g. cn-2024).")
+@click.option("--factor-set", help="Price the study with this factor set (a name such as "
+                                   "cn-2024, a set file, or DIR/NAME).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead.")
 def calc(study: Path, factor_set: str | None, as_json: bool) -> None:
     """Calculate the footprint of every product in a study."""
@@ -69,20 +82,64 @@ def calc(study: Path, factor_set: str | None, as_json: bool) -> None:
         click.echo(results_text(calculated.study, calculated.results))
 
 
-@main.command()
-@click.argument("name", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Print the set as JSON.")
-def factors(name: str | None, as_json: bool) -> None:
-    """List the shipped factor sets, or the factors of one set with units and sources."""
-    from cfpreport.factors import available_sets, load_factor_set
-    from cfpreport.text_tables import factor_set_json, factor_set_text, factor_sets_text
+class FactorsGroup(click.Group):
+    """`cfpreport factors NAME` is short for `cfpreport factors show NAME`."""
 
-    if name is None:
-        sets = [load_factor_set(n) for n in available_sets()]
-        click.echo(factor_sets_text(sets))
-        return
-    factor_set = load_factor_set(name)
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["show", *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group(cls=FactorsGroup, invoke_without_command=True)
+@click.pass_context
+def factors(ctx: click.Context) -> None:
+    """List the shipped factor sets; `factors SET` shows one, `factors export SET` writes one."""
+    if ctx.invoked_subcommand is None:
+        from cfpreport.factors import available_sets, load_factor_set
+        from cfpreport.text_tables import factor_sets_text
+
+        click.echo(factor_sets_text([load_factor_set(n) for n in available_sets()]))
+
+
+@factors.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the set as JSON.")
+def factors_show(name: str, as_json: bool) -> None:
+    """Show a set's factors with units, sources, dates, verification and fuel chains.
+
+    NAME is a shipped set (cn-2024), a set file (./our-cn-2024.yaml) or DIR/NAME.
+    """
+    from cfpreport.factors import find_factor_set
+    from cfpreport.text_tables import factor_set_json, factor_set_text
+
+    factor_set = find_factor_set(name, Path.cwd())
     click.echo(factor_set_json(factor_set) if as_json else factor_set_text(factor_set))
+
+
+@factors.command("export")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write to this file instead of printing.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def factors_export(name: str, output: Path | None, force: bool) -> None:
+    """Write a set as one self-contained YAML file, for review and for `factor_set: FILE`.
+
+    Every factor is listed with value, unit, kind, source, publisher, publication date,
+    year, fuel chain, density, note and verified / verified_by / verified_on.
+    """
+    from cfpreport.factor_export import export_factor_set
+    from cfpreport.factors import find_factor_set
+
+    factor_set = find_factor_set(name, Path.cwd())
+    if output is None:
+        click.echo(export_factor_set(factor_set), nl=False)
+        return
+    if output.exists() and not force:
+        raise CfpError(f"{output} exists; pass --force to overwrite it")
+    output.write_text(export_factor_set(factor_set, output.name), encoding="utf-8")
+    click.echo(f"{output}: {len(factor_set.factors)} factors of {factor_set.name} "
+               f"{factor_set.version}")
 
 
 def split_formats(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
@@ -103,11 +160,15 @@ def split_formats(ctx: click.Context, param: click.Parameter, values: tuple[str,
               type=click.Path(path_type=Path, file_okay=False), help="Folder for the reports.")
 @click.option("-f", "--format", "formats", multiple=True, callback=split_formats,
               help="pdf, docx, json, html (repeat or comma-separate; default pdf,docx,json).")
-@click.option("--factor-set", help="Price the studies with this factor set instead.")
+@click.option("--factor-set", help="Price the studies with this factor set instead (a name, "
+                                   "a set file, or DIR/NAME).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing for a "
+                                             "study that has any.")
 def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
-          factor_set: str | None) -> None:
+          factor_set: str | None, strict: bool) -> None:
     """Build each study's report into OUTPUT as <report number>.pdf/.docx/.json.
 
+    Warnings (see `validate`) go to stderr; the report is still built unless --strict.
     With several studies, one that fails is reported and the others are still built.
     """
     from cfpreport.render.pdf_worker import PdfWorker
@@ -117,11 +178,14 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     with PdfWorker() as pdf_worker:
         from cfpreport.build import build_reports
 
-        for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker):
+        for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker,
+                                           strict):
             if isinstance(outcome, CfpError):
                 failed += 1
                 click.echo(f"{path}: not built\n{outcome}", err=True)
                 continue
+            for problem in outcome.warnings:
+                click.echo(str(problem), err=True)
             files = ", ".join(str(p) for p in outcome.outputs.values())
             totals = "; ".join(f"{pid} {total}" for pid, total in outcome.totals.items())
             click.echo(f"{path}: {files}  ({totals})")

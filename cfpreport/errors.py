@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 
 class CfpError(Exception):
@@ -18,28 +19,47 @@ class CfpError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in an input file, located by line, column and field path."""
+    """One thing wrong in an input file, located by line, column and field path.
+
+    A ``warning`` does not stop a build: it says what the client's report will show
+    as "/" or flag (see :mod:`cfpreport.study_warnings`); ``--strict`` makes it an error.
+    """
 
     file: str
     line: int | None
     column: int | None
     field: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         field = f" {self.field}:" if self.field else ""
-        return f"{where}{field} {self.message}"
+        kind = " warning:" if self.severity == "warning" else ""
+        return f"{where}{field}{kind} {self.message}"
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == "warning"
 
 
-class StudyError(CfpError):
-    """A study file has one or more problems; all of them are listed."""
+def in_order(problems: list[Problem]) -> list[Problem]:
+    """Errors first, then warnings; each in file order."""
+    return sorted(problems, key=lambda p: (p.is_warning, p.file, p.line or 0, p.column or 0))
+
+
+class ProblemsError(CfpError):
+    """An input file has one or more located problems; all of them are listed."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or 0))
+        self.problems = in_order(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class StudyError(ProblemsError):
+    """A study file has one or more problems; all of them are listed."""
 
     @classmethod
     def single(cls, file: str | Path, message: str, field: str = "",
@@ -50,6 +70,10 @@ class StudyError(CfpError):
 
 class FactorError(CfpError):
     """A factor set is missing, malformed, or cannot price an activity."""
+
+
+class FactorSetFileError(ProblemsError, FactorError):
+    """A factor-set file has bad rows or keys; each is listed with its line and field."""
 
 
 class BuildError(CfpError):

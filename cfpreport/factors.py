@@ -1,10 +1,12 @@
-"""Factor sets: versioned, dated emission factors shipped as data.
+"""Factor sets: versioned, dated emission factors, shipped as data or named as a file.
 
-A *set* file (``data/factors/cn-2024.yaml``) names the libraries it includes and maps
-plain ids such as ``electricity`` to a concrete factor. Fuel factors are derived at
-load time from their chain (NCV x carbon content x oxidation x 44/12), so the
-numbers a report prints can always be traced back. A study's own ``factors:`` entries
-override or extend the set.
+A shipped *set* file (``data/factors/cn-2024.yaml``) names the libraries it includes
+and maps plain ids such as ``electricity`` to a concrete factor. A user's set file
+(``factor_set: ./our-cn-2024.yaml``, written by ``cfpreport factors export``) lists
+every factor itself. Both are validated like study files: a bad row is reported with
+its file, line and field. Fuel factors are derived from their chain (NCV x carbon
+content x oxidation x 44/12), so the numbers a report prints can always be traced
+back. A study's own ``factors:`` entries override or extend the set.
 """
 
 from __future__ import annotations
@@ -14,17 +16,27 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cfpreport.errors import FactorError
+from cfpreport.dates import PartialDate
+from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
+from cfpreport.loading import (
+    FieldPath,
+    Positions,
+    format_path,
+    locate,
+    parse_yaml,
+    problem_from_pydantic,
+    read_text,
+)
 from cfpreport.study import FactorKind
 from cfpreport.units import UnitError, parse_factor_unit
 
 CO2_PER_C = 44 / 12  # molar mass ratio CO2 / C
-
-
+SET_NEEDS = "kind:, name:, version: and factors:"
 
 class FuelChain(BaseModel):
     """The default-value chain a fuel's CO2 factor is computed from."""
@@ -50,8 +62,8 @@ class Density(BaseModel):
     source: str
 
 
-class Factor(BaseModel):
-    """One emission factor with everything a report needs to cite it."""
+class FactorFields(BaseModel):
+    """The fields a factor-set file may give a factor (a row of ``factors:``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
@@ -61,13 +73,20 @@ class Factor(BaseModel):
     kind: FactorKind = "other"
     source: str
     publisher: str | None = None
-    published: date | None = None
+    published: PartialDate | None = None  # as precise as known: 2025-09-28, 2026-01, 2025
     year: int | None = None
-    verified: bool = False
+    verified: bool = False  # checked against the source document by a named person
+    verified_by: str | None = None
+    verified_on: PartialDate | None = None
     chain: FuelChain | None = None
     density: Density | None = None
     note: str | None = None
-    origin: str = "set"  # "set" or "study"
+
+
+class Factor(FactorFields):
+    """One emission factor with everything a report needs to cite it."""
+
+    origin: Literal["set", "study"] = "set"  # from a factor set, or the study's factors:
 
     @property
     def kg_per_denominator(self) -> float:
@@ -98,10 +117,11 @@ class FactorSet(BaseModel):
     name: str
     version: str
     title: str
-    published: date | None
+    published: PartialDate | None
     sha256: str
     factors: dict[str, Factor]
     aliases: dict[str, str] = Field(default_factory=dict)
+    file: str | None = None  # the set file a user named, as shown in messages
 
     def get(self, factor_id: str) -> Factor:
         """Return a factor by id (following aliases such as electricity -> ..._2024)."""
@@ -126,6 +146,22 @@ class FactorSet(BaseModel):
         return self.model_copy(update={"factors": factors, "aliases": aliases})
 
 
+class SetFile(BaseModel):
+    """The keys of a factor-set or library file; its rows are validated one by one."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    kind: Literal["set", "library"]
+    name: str = Field(min_length=1)
+    version: str = Field(min_length=1)
+    title: str | None = None
+    published: PartialDate | None = None
+    includes: list[str] = Field(default_factory=list)
+    aliases: dict[str, str] = Field(default_factory=dict)
+    defaults: dict[str, Any] = Field(default_factory=dict)
+    factors: list[dict[str, Any]] = Field(default_factory=list)
+    exported_from: dict[str, str] | None = None
+
+
 def data_dir() -> Path:
     return Path(str(resources.files("cfpreport") / "data" / "factors"))
 
@@ -139,54 +175,173 @@ def available_sets() -> list[str]:
     return names
 
 
+def is_set_file(spec: str) -> bool:
+    """Whether a factor_set value names a file (or DIR/NAME) rather than a shipped set."""
+    return ("/" in spec or "\\" in spec or spec.startswith(".")
+            or spec.endswith((".yaml", ".yml")) or Path(spec).is_absolute())
+
+
+def find_factor_set(spec: str, folder: Path) -> FactorSet:
+    """Load a shipped set by name, or a set file (or DIR/NAME) relative to ``folder``.
+
+    Set files are read by cfpreport itself, never by the renderer, so an absolute
+    path is allowed: a verification body's reviewed set may live in a shared folder.
+    """
+    if not is_set_file(spec):
+        return load_factor_set(spec)
+    candidate = Path(spec) if Path(spec).is_absolute() else folder / spec
+    for path in (candidate, candidate.with_name(candidate.name + ".yaml")):
+        if path.is_file():
+            return load_factor_set_file(path)
+    if candidate.is_dir():
+        names = ", ".join(sorted(p.stem for p in candidate.glob("*.yaml"))) or "no .yaml files"
+        raise FactorError(f"{spec!r} is a folder; name one set in it as "
+                          f"{spec.rstrip('/')}/NAME (it has: {names})")
+    raise FactorError(f"factor set file {spec!r} not found in {folder}")
+
+
 @cache
 def load_factor_set(name: str) -> FactorSet:
     """Load a shipped factor set by name, deriving fuel factors from their chains."""
     path = data_dir() / f"{name}.yaml"
     if not path.is_file() or read_data_file(path).get("kind") != "set":
         raise FactorError(f"unknown factor set {name!r}; available: "
-                          f"{', '.join(available_sets())}")
-    spec = read_data_file(path)
+                          f"{', '.join(available_sets())} (or name a set file: "
+                          "factor_set: ./my-set.yaml)")
+    spec, rows = read_set_file(path, str(path))
     digest = hashlib.sha256(path.read_bytes())
     factors: dict[str, Factor] = {}
-    for library in spec.get("includes", []):
+    for library in spec.includes:
         library_path = data_dir() / f"{library}.yaml"
         if not library_path.is_file():
             raise FactorError(f"{path}: includes unknown library {library!r}")
         digest.update(library_path.read_bytes())
-        factors.update(read_library(library_path))
-    factors.update(read_factor_rows(path, spec.get("factors", []), spec.get("defaults", {})))
-    aliases = spec.get("aliases", {})
-    for alias, target in aliases.items():
-        if target not in factors:
-            raise FactorError(f"{path}: alias {alias} -> {target!r}: no such factor")
-    return FactorSet(name=name, version=str(spec["version"]), title=spec.get("title", name),
-                     published=spec.get("published"), sha256=digest.hexdigest(),
-                     factors=factors, aliases=aliases)
+        _, library_rows = read_set_file(library_path, str(library_path))
+        factors.update(library_rows)
+    factors.update(rows)
+    return make_set(spec, factors, digest.hexdigest(), str(path))
 
 
-def read_library(path: Path) -> dict[str, Factor]:
-    spec = read_data_file(path)
-    return read_factor_rows(path, spec.get("factors", []), spec.get("defaults", {}))
+def load_factor_set_file(path: Path) -> FactorSet:
+    """Load a self-contained set file a user named; its sha256 identifies it."""
+    shown = str(path.resolve().relative_to(Path.cwd())) if path.resolve().is_relative_to(
+        Path.cwd()) else str(path)
+    return _load_set_bytes(path.read_bytes(), path, shown)
 
 
-def read_factor_rows(path: Path, rows: list[dict], defaults: dict) -> dict[str, Factor]:
+@cache
+def _load_set_bytes(raw: bytes, path: Path, shown: str) -> FactorSet:
+    spec, rows = read_set_file(path, shown)
+    problems = []
+    if spec.kind != "set":
+        problems.append(Problem(shown, 1, 1, "kind", f"is a factor {spec.kind}, not a set; "
+                                                     "a set file says kind: set"))
+    if spec.includes:
+        problems.append(Problem(shown, None, None, "includes", "a set file lists every "
+                                "factor itself; includes: is only for the sets shipped with "
+                                "cfpreport (`cfpreport factors export NAME` writes a "
+                                "self-contained copy)"))
+    if problems:
+        raise FactorSetFileError(problems)
+    factor_set = make_set(spec, rows, hashlib.sha256(raw).hexdigest(), shown)
+    return factor_set.model_copy(update={"file": shown})
+
+
+def make_set(spec: SetFile, factors: dict[str, Factor], sha256: str, shown: str) -> FactorSet:
+    """Build a FactorSet, checking that every alias points at a factor."""
+    missing = [Problem(shown, None, None, f"aliases.{alias}", f"-> {target!r}: no such factor")
+               for alias, target in spec.aliases.items() if target not in factors]
+    if missing:
+        raise FactorSetFileError(missing)
+    return FactorSet(name=spec.name, version=spec.version, title=spec.title or spec.name,
+                     published=spec.published, sha256=sha256, factors=factors,
+                     aliases=spec.aliases)
+
+
+def read_set_file(path: Path, shown: str) -> tuple[SetFile, dict[str, Factor]]:
+    """Parse a set or library file with positions; raise FactorSetFileError for every
+    bad key and row, each located as ``file:LINE:COL factors[3].value: message``."""
+    try:
+        text = read_text(path, shown, "a factor set", SET_NEEDS)
+        data, positions = parse_yaml(text, shown, "a factor set", SET_NEEDS)
+    except StudyError as err:
+        raise FactorSetFileError(err.problems) from None
+    try:
+        spec = SetFile.model_validate(data)
+    except ValidationError as err:
+        raise FactorSetFileError([problem_from_pydantic(error, positions, shown, SetFile)
+                                  for error in err.errors()]) from None
+    rows, problems = read_factor_rows(spec.factors, spec.defaults, positions, shown)
+    if problems:
+        raise FactorSetFileError(problems)
+    return spec, rows
+
+
+def read_factor_rows(rows: list[dict], defaults: dict, positions: Positions, shown: str
+                     ) -> tuple[dict[str, Factor], list[Problem]]:
     """Validate factor rows like user input: a bad row names the file, row and field."""
     factors: dict[str, Factor] = {}
+    problems: list[Problem] = []
     for index, row in enumerate(rows):
-        fields = {**defaults, **row}
-        chain = fields.get("chain")
-        if chain is not None and "value" not in fields:
-            fields["value"] = FuelChain.model_validate(chain).tco2_per_unit
+        here: FieldPath = ("factors", index)
+        fields = with_chain_value({**defaults, **row})
         try:
-            factor = Factor.model_validate(fields)
-            parse_factor_unit(factor.unit)
-        except (ValidationError, UnitError) as err:
-            raise FactorError(f"{path}: factors[{index}] ({row.get('id', '?')}): {err}") from None
-        if factor.id in factors:
-            raise FactorError(f"{path}: factors[{index}]: duplicate id {factor.id!r}")
-        factors[factor.id] = factor
-    return factors
+            FactorFields.model_validate(fields)
+        except ValidationError as err:
+            problems += [problem_from_pydantic(error, positions, shown, FactorFields, here)
+                         for error in err.errors()]
+            continue
+        factor = Factor.model_validate(fields)
+        message = row_problem(factor, row)
+        if message:
+            field, text = message
+            problems.append(located(positions, shown, (*here, field), text))
+        elif factor.id in factors:
+            problems.append(located(positions, shown, (*here, "id"),
+                                    f"duplicate factor id {factor.id!r}"))
+        else:
+            factors[factor.id] = factor
+    return factors, problems
+
+
+def with_chain_value(fields: dict) -> dict:
+    """Give a fuel row without a value the value its chain derives (if the chain is valid)."""
+    chain = fields.get("chain")
+    if chain is None or "value" in fields:
+        return fields
+    try:
+        return {**fields, "value": FuelChain.model_validate(chain).tco2_per_unit}
+    except ValidationError:
+        return fields  # the chain's own error is reported when the row is validated
+
+
+def row_problem(factor: Factor, row: dict) -> tuple[str, str] | None:
+    """The field and message of what a well-typed row gets wrong, or None."""
+    try:
+        parse_factor_unit(factor.unit)
+    except UnitError as err:
+        return "unit", str(err)
+    if factor.chain is not None and "value" in row:
+        derived = factor.chain.tco2_per_unit
+        if abs(factor.value - derived) > half_last_digit(row["value"]):
+            chain = factor.chain
+            return "value", (f"{row['value']} does not follow from its chain ({chain.ncv} x "
+                             f"{chain.carbon_content} x {chain.oxidation} x 44/12 = "
+                             f"{derived:.6g}); correct the value or the chain")
+    return None
+
+
+def half_last_digit(value: object) -> float:
+    """Half a unit of the last decimal written: 3.0959 agrees with 3.09592 (and a full
+    repr such as 3.0959163466666665 only with itself)."""
+    text = repr(float(value)) if isinstance(value, int | float) else str(value)
+    decimals = len(text.split(".")[1]) if "." in text and "e" not in text.lower() else 0
+    return 0.5 * 10**-decimals * (1 + 1e-9)
+
+
+def located(positions: Positions, shown: str, path: FieldPath, message: str) -> Problem:
+    line, column = locate(path, positions)
+    return Problem(shown, line, column, format_path(path), message)
 
 
 @cache

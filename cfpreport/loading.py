@@ -9,14 +9,16 @@ from __future__ import annotations
 import difflib
 import types
 import typing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from cfpreport.dates import impossible_date_message
 from cfpreport.errors import Problem, StudyError
-from cfpreport.study import Study
+from cfpreport.study import CompanyImages, ProductImages, Study
 
 # A path inside the document: keys and list indices, e.g. ("products", 0, "activities").
 FieldPath = tuple[str | int, ...]
@@ -24,44 +26,87 @@ Positions = dict[FieldPath, tuple[int, int]]
 
 MAX_FILE_BYTES = 5_000_000  # a study is text; anything larger is a mistake or an attack
 MAX_DEPTH = 100  # a study nests about six levels; deeper files only exhaust the stack
+STUDY_NEEDS = "report:, company:, study: and products:"
+
+
+@dataclass(frozen=True)
+class LoadedStudy:
+    """A parsed study file: its data with the position of every field, its shape
+    problems, and the validated :class:`Study` when the shape has none.
+
+    Cross-field rules run on ``data`` so that they are reported in the same pass as
+    the shape problems, skipping only what a shape problem makes unknowable.
+    """
+
+    path: Path
+    name: str
+    data: dict
+    positions: Positions
+    study: Study | None
+    problems: list[Problem]
+
+    @property
+    def folder(self) -> Path:
+        return self.path.resolve().parent
+
+    def value(self, *field_path: str | int) -> Any:
+        """The raw value at a path, or None when the path is not in the file."""
+        value: Any = self.data
+        for part in field_path:
+            if isinstance(part, int):
+                value = value[part] if isinstance(value, list) and part < len(value) else None
+            else:
+                value = value.get(part) if isinstance(value, dict) else None
+        return value
+
+    def mappings(self, *field_path: str | int) -> list[tuple[FieldPath, dict]]:
+        """The mapping items of the list at a path, each with its own path."""
+        items = self.value(*field_path)
+        if not isinstance(items, list):
+            return []
+        return [((*field_path, index), item) for index, item in enumerate(items)
+                if isinstance(item, dict)]
+
+    def problem(self, field_path: FieldPath, message: str,
+                severity: Literal["error", "warning"] = "error") -> Problem:
+        line, column = locate(field_path, self.positions)
+        return Problem(self.name, line, column, format_path(field_path), message, severity)
 
 
 def load_study(path: str | Path) -> Study:
     """Load, parse and validate a study file; raise StudyError listing every problem."""
-    study, problems = load_study_with_problems(path)
+    loaded = read_study(path)
+    problems = [*loaded.problems, *cross_field_problems(loaded), *image_problems(loaded)]
     if problems:
         raise StudyError(problems)
-    return study
+    return loaded.study
 
 
-def load_study_with_problems(path: str | Path) -> tuple[Study, list[Problem]]:
-    """Load a study whose shape is valid, returning it with its cross-field problems.
-
-    Shape problems (unknown keys, wrong types) still raise, since no Study can be
-    built; the cross-field problems are returned so callers can add their own checks
-    (the factor checks) and report everything in one message.
-    """
+def read_study(path: str | Path) -> LoadedStudy:
+    """Parse a study file and validate its shape; raise only if it cannot be parsed."""
     path = Path(path)
     text = read_text(path)
     data, positions = parse_yaml(text, str(path))
     problems = validate_shape(data, positions, str(path))
-    if problems:
-        raise StudyError(problems)
-    study = Study.model_validate(data)
-    study._path = path.resolve()
-    study._name = str(path)
-    study._positions = positions
-    return study, [*cross_field_problems(study, str(path)), *image_problems(study, str(path))]
+    study = None
+    if not problems:
+        study = Study.model_validate(data)
+        study._path = path.resolve()
+        study._name = str(path)
+        study._positions = positions
+    return LoadedStudy(path, str(path), data, positions, study, problems)
 
 
-def read_text(path: Path) -> str:
-    """Read a study file as UTF-8, with a readable error for each way this fails."""
-    name = str(path)
+def read_text(path: Path, name: str | None = None, kind: str = "a study",
+              needs: str = STUDY_NEEDS) -> str:
+    """Read a study (or factor-set) file as UTF-8, with a readable error for each way
+    this fails; ``kind`` and ``needs`` word the empty-file message."""
+    name = name or str(path)
     if not path.is_file():
         raise StudyError.single(name, "no such file" if not path.exists() else "not a file")
     raw = path.read_bytes()
     if len(raw) > MAX_FILE_BYTES:
-        raise StudyError.single(name, f"file is {len(raw)} bytes; a study file is at most "
+        raise StudyError.single(name, f"file is {len(raw)} bytes; an input file is at most "
                                       f"{MAX_FILE_BYTES} bytes")
     try:
         text = raw.decode("utf-8-sig")
@@ -73,12 +118,12 @@ def read_text(path: Path) -> str:
             name, f"is not UTF-8 (byte 0x{raw[err.start]:02x}); save the file as UTF-8 "
                   "(GBK/GB2312 files must be converted)", line=line, column=column) from None
     if not text.strip():
-        raise StudyError.single(name, "is empty; a study needs at least report:, company:, "
-                                      "study: and products:")
+        raise StudyError.single(name, f"is empty; {kind} needs {needs}")
     return text
 
 
-def parse_yaml(text: str, name: str) -> tuple[Any, Positions]:
+def parse_yaml(text: str, name: str, kind: str = "a study", needs: str = STUDY_NEEDS
+               ) -> tuple[Any, Positions]:
     """Parse YAML safely into plain data plus the (line, column) of every field.
 
     Only the YAML core types are built (no Python objects). Anchors and aliases are
@@ -106,16 +151,14 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions]:
         raise StudyError.single(name, message, line=mark.line + 1 if mark else None,
                                 column=mark.column + 1 if mark else None) from None
     if root is None:
-        raise StudyError.single(name, "is empty; a study needs report:, company:, study: "
-                                      "and products:")
+        raise StudyError.single(name, f"is empty; {kind} needs {needs}")
     positions: Positions = {}
     problems: list[Problem] = []
     data = node_to_data(root, (), positions, problems, name)
     if problems:
         raise StudyError(problems)
     if not isinstance(data, dict):
-        raise StudyError.single(name, "must be a mapping with report:, company:, study: and "
-                                      "products:", line=1, column=1)
+        raise StudyError.single(name, f"must be a mapping with {needs}", line=1, column=1)
     return data, positions
 
 
@@ -190,17 +233,20 @@ def validate_shape(data: dict, positions: Positions, name: str) -> list[Problem]
     try:
         Study.model_validate(data)
     except ValidationError as err:
-        return [problem_from_pydantic(error, data, positions, name) for error in err.errors()]
+        return [problem_from_pydantic(error, positions, name) for error in err.errors()]
     return []
 
 
-def problem_from_pydantic(error: dict, data: Any, positions: Positions, name: str) -> Problem:
-    """Locate one pydantic error in the file and say it in plain words."""
-    loc = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
+def problem_from_pydantic(error: dict, positions: Positions, name: str,
+                          model: type[BaseModel] = Study, prefix: FieldPath = ()) -> Problem:
+    """Locate one pydantic error of ``model`` (found at ``prefix`` in the file) and say
+    it in plain words."""
+    inner = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
+    loc = (*prefix, *inner)
     kind = error["type"]
     if kind == "extra_forbidden":
         line, column = locate(("#key", *loc), positions)
-        allowed = allowed_keys(loc[:-1])
+        allowed = allowed_keys(inner[:-1], model)
         return Problem(name, line, column, format_path(loc),
                        unknown_key_message(str(loc[-1]), allowed))
     if kind == "missing":
@@ -224,7 +270,8 @@ def plain_message(error: dict, loc: FieldPath) -> str:
         hint = did_you_mean(str(given), options)
         return f"unknown {what} {given!r};{hint} valid: {', '.join(options)}"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"{given!r} is not a date; write it as YYYY-MM-DD (e.g. 2025-02-26)"
+        impossible = impossible_date_message(given) if isinstance(given, str) else None
+        return impossible or f"{given!r} is not a date; write it as YYYY-MM-DD (e.g. 2025-02-26)"
     if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "number"):
         return (f"{given!r} cannot be used in a file name; use letters, digits, '-', '_' "
                 "and '.' only")
@@ -243,9 +290,9 @@ def did_you_mean(word: str, options: list[str]) -> str:
     return f" did you mean '{close[0]}'?" if close else ""
 
 
-def allowed_keys(loc: FieldPath) -> list[str]:
-    """Return the keys the model accepts at a location, by walking the Study model."""
-    annotation: Any = Study
+def allowed_keys(loc: FieldPath, model: type[BaseModel] = Study) -> list[str]:
+    """Return the keys the model accepts at a location, by walking the model."""
+    annotation: Any = model
     for part in loc:
         annotation = unwrap(annotation)
         if isinstance(part, int):
@@ -288,54 +335,54 @@ def format_path(path: FieldPath) -> str:
     return text
 
 
-def cross_field_problems(study: Study, name: str) -> list[Problem]:
-    """Find what a single field cannot know: duplicate ids, annual basis without output."""
-    seen: dict[str, int] = {}
-    problems = []
-    for index, product in enumerate(study.products):
-        if product.id in seen:
-            line, column = study.position("products", index, "id")
-            problems.append(Problem(name, line, column, f"products[{index}].id",
-                                    f"duplicate product id '{product.id}' (also "
-                                    f"products[{seen[product.id]}]); ids name the output "
-                                    "files and must be unique"))
-        seen.setdefault(product.id, index)
-    factor_ids: dict[str, int] = {}
-    for index, factor in enumerate(study.factors):
-        if factor.id in factor_ids:
-            line, column = study.position("factors", index, "id")
-            problems.append(Problem(name, line, column, f"factors[{index}].id",
-                                    f"duplicate factor id '{factor.id}' (also "
-                                    f"factors[{factor_ids[factor.id]}])"))
-        factor_ids.setdefault(factor.id, index)
-    for p_index, product in enumerate(study.products):
-        for a_index, activity in enumerate(product.activities):
-            if activity.basis == "annual" and product.annual_output is None:
-                line, column = study.position("products", p_index, "activities", a_index,
-                                              "basis")
-                problems.append(Problem(
-                    name, line, column, f"products[{p_index}].activities[{a_index}].basis",
+def cross_field_problems(loaded: LoadedStudy) -> list[Problem]:
+    """Find what a single field cannot know: duplicate ids, annual basis without output.
+
+    Works on the raw data, so it runs even when other fields have shape problems.
+    """
+    problems = duplicate_ids(loaded, "products", "duplicate product id '{id}' (also "
+                              "products[{first}]); ids name the output files and must be unique")
+    problems += duplicate_ids(loaded, "factors", "duplicate factor id '{id}' (also "
+                              "factors[{first}])")
+    for product_path, product in loaded.mappings("products"):
+        if product.get("annual_output") is not None:  # given (if invalid, already reported)
+            continue
+        for activity_path, activity in loaded.mappings(*product_path, "activities"):
+            if activity.get("basis") == "annual":
+                problems.append(loaded.problem(
+                    (*activity_path, "basis"),
                     "basis: annual divides by the product's annual_output, which is missing; "
-                    f"add annual_output to products[{p_index}] or use basis: per_unit"))
+                    f"add annual_output to {format_path(product_path)} or use basis: per_unit"))
     return problems
 
 
-def image_problems(study: Study, name: str) -> list[Problem]:
-    """Check that every image path stays inside the study folder and exists."""
+def duplicate_ids(loaded: LoadedStudy, list_key: str, message: str) -> list[Problem]:
+    """One problem for each list item whose ``id`` an earlier item already has."""
+    seen: dict[str, int] = {}
     problems = []
-    images: list[tuple[FieldPath, str | None]] = [
-        (("company", "images", key), value)
-        for key, value in study.company.images.model_dump().items()]
-    for index, product in enumerate(study.products):
-        images += [(("products", index, "images", key), value)
-                   for key, value in product.images.model_dump().items()]
-    for field_path, value in images:
-        if value is None:
+    for item_path, item in loaded.mappings(list_key):
+        item_id = item.get("id")
+        if not isinstance(item_id, str | int) or isinstance(item_id, bool):
             continue
-        message = image_path_problem(study.folder, value)
-        if message:
-            line, column = study.position(*field_path)
-            problems.append(Problem(name, line, column, format_path(field_path), message))
+        item_id = str(item_id)
+        if item_id in seen:
+            problems.append(loaded.problem((*item_path, "id"),
+                                           message.format(id=item_id, first=seen[item_id])))
+        seen.setdefault(item_id, item_path[-1])
+    return problems
+
+
+def image_problems(loaded: LoadedStudy) -> list[Problem]:
+    """Check that every image path stays inside the study folder and exists."""
+    images: list[tuple[FieldPath, type[BaseModel]]] = [(("company", "images"), CompanyImages)]
+    images += [((*path, "images"), ProductImages) for path, _ in loaded.mappings("products")]
+    problems = []
+    for images_path, model in images:
+        for key in model.model_fields:
+            value = loaded.value(*images_path, key)
+            message = image_path_problem(loaded.folder, value) if isinstance(value, str) else None
+            if message:
+                problems.append(loaded.problem((*images_path, key), message))
     return problems
 
 

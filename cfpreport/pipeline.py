@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cfpreport.calculate import Results, calculate
-from cfpreport.checks import factor_problems, resolve_factor_set
-from cfpreport.errors import StudyError
+from cfpreport.checks import chosen_factor_set, factor_problems, study_factors, study_set
+from cfpreport.errors import Problem, StudyError, in_order
 from cfpreport.factors import FactorSet
-from cfpreport.loading import load_study_with_problems
+from cfpreport.loading import cross_field_problems, image_problems, read_study
 from cfpreport.study import Study
+from cfpreport.study_warnings import study_warnings
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A valid study, the factor set it is priced with, and what its report will lack."""
+
+    study: Study
+    factor_set: FactorSet
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -20,20 +31,38 @@ class Calculated:
     study: Study
     factor_set: FactorSet
     results: Results
+    warnings: list[Problem] = field(default_factory=list)
 
 
-def load_and_calculate(study_path: str | Path, factor_set: str | None = None) -> Calculated:
+def load_and_calculate(study_path: str | Path, factor_set: str | None = None,
+                       strict: bool = False) -> Calculated:
     """Load and check a study, then price it with its own or the given factor set."""
-    study = check_study(study_path, factor_set)
-    factors = resolve_factor_set(study, factor_set)
-    return Calculated(study, factors, calculate(study, factors))
+    checked = check_study(study_path, factor_set, strict)
+    return Calculated(checked.study, checked.factor_set,
+                      calculate(checked.study, checked.factor_set), checked.warnings)
 
 
-def check_study(study_path: str | Path, factor_set: str | None = None) -> Study:
-    """Load a study and check it against its factor set; raise every problem at once."""
-    study, problems = load_study_with_problems(study_path)
-    factors = resolve_factor_set(study, factor_set)
-    problems += factor_problems(study, factors)
+def check_study(study_path: str | Path, factor_set: str | None = None,
+                strict: bool = False) -> Checked:
+    """Load a study and check it against its factor set; raise every problem at once.
+
+    Shape problems, cross-field problems (ids, bases, images) and factor problems are
+    found in one pass. Warnings come back with the study; with ``strict`` they are
+    errors. When the study has errors, its warnings are listed after them.
+    """
+    chosen = chosen_factor_set(factor_set)
+    loaded = read_study(study_path)
+    base, set_problems = (chosen, []) if chosen else study_set(loaded)
+    own = study_factors(loaded)
+    priced_with = base.with_overrides(own.factors) if base else None
+    problems = [*loaded.problems, *set_problems, *own.problems,
+                *cross_field_problems(loaded), *image_problems(loaded),
+                *factor_problems(loaded, priced_with, own.unusable)]
+    warnings = []
+    if loaded.study is not None and priced_with is not None:
+        warnings = in_order(study_warnings(loaded.study, priced_with))
+    if strict:
+        problems += [dataclasses.replace(w, severity="error") for w in warnings]
     if problems:
-        raise StudyError(problems)
-    return study
+        raise StudyError(problems + ([] if strict else warnings))
+    return Checked(loaded.study, priced_with, warnings)

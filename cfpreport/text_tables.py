@@ -6,7 +6,7 @@ import json
 import unicodedata
 
 from cfpreport.calculate import Results
-from cfpreport.factors import FactorSet
+from cfpreport.factors import Factor, FactorSet
 from cfpreport.stages import STAGE_LABELS
 from cfpreport.study import Study
 
@@ -49,13 +49,15 @@ def results_text(study: Study, results: Results) -> str:
 
 
 def factor_sets_text(sets: list[FactorSet]) -> str:
-    rows = [[s.name, s.version, str(s.published or ""), s.title] for s in sets]
+    rows = [[s.name, s.version, str(s.published or "/"), s.title] for s in sets]
     return table(["set", "version", "published", "title"], rows)
 
 
 def factor_set_text(factor_set: FactorSet) -> str:
-    """Every factor of a set with value, unit, source and date; aliases first."""
+    """Every factor of a set with value, unit, source, date (as precise as known) and
+    who verified it; aliases first."""
     lines = [f"{factor_set.name} {factor_set.version}: {factor_set.title}",
+             *([f"file {factor_set.file}"] if factor_set.file else []),
              f"sha256 {factor_set.sha256}", ""]
     rows = []
     for factor_id in factor_set.ids():
@@ -63,7 +65,7 @@ def factor_set_text(factor_set: FactorSet) -> str:
         alias = factor_set.aliases.get(factor_id)
         name = f"-> {alias}" if alias else factor.name
         rows.append([factor_id, f"{factor.value:.6g}", factor.unit, name,
-                     str(factor.published or ""), "yes" if factor.verified else "no"])
+                     str(factor.published or "/"), verification_text(factor)])
     lines.append(table(["id", "value", "unit", "name", "published", "verified"], rows, {1}))
     chains = [(fid, factor_set.factors[fid].chain) for fid in sorted(factor_set.factors)
               if factor_set.factors[fid].chain]
@@ -80,10 +82,19 @@ def factor_set_text(factor_set: FactorSet) -> str:
     return "\n".join(lines)
 
 
+def verification_text(factor: Factor) -> str:
+    """'no', or 'yes: 张三（某机构） 2026-03-01' with whatever of who and when is known."""
+    if not factor.verified:
+        return "no"
+    details = " ".join(str(part) for part in (factor.verified_by, factor.verified_on) if part)
+    return f"yes: {details}" if details else "yes (verifier not named)"
+
+
 def factor_set_json(factor_set: FactorSet) -> str:
     document = {
         "name": factor_set.name, "version": factor_set.version, "title": factor_set.title,
         "published": str(factor_set.published) if factor_set.published else None,
+        "file": factor_set.file,
         "sha256": factor_set.sha256, "aliases": factor_set.aliases,
         "factors": {fid: f.model_dump(mode="json") for fid, f in
                     sorted(factor_set.factors.items())},

@@ -91,7 +91,9 @@ def assert_refused(result: Result) -> None:
 
 
 def located_lines(output: str) -> list[str]:
-    return [line for line in output.splitlines() if line.startswith("study.yaml:")]
+    """The located errors of the output (warnings, listed after them, left out)."""
+    return [line for line in output.splitlines()
+            if line.startswith("study.yaml:") and ": warning: " not in line]
 
 
 def line_numbers(output: str) -> list[int]:
@@ -214,8 +216,19 @@ CASES = [
         "unknown gas 'SF7'; did you mean 'SF6'?", id="unknown-gas"),
     pytest.param(
         broken("issued: 2025-02-26", "issued: 2025-13-45"), "validate",
-        "study.yaml:3:11 report.issued:", "'2025-13-45' is not a date; write it as YYYY-MM-DD",
-        id="impossible-date"),
+        "study.yaml:3:11 report.issued:",
+        "'2025-13-45' is not a real date (there is no month 13); write YYYY-MM-DD",
+        id="impossible-month"),
+    pytest.param(
+        broken("issued: 2025-02-26", "issued: 2025-02-30"), "validate",
+        "study.yaml:3:11 report.issued:",
+        "'2025-02-30' is not a real date (February 2025 has 28 days); write YYYY-MM-DD",
+        id="impossible-day"),
+    pytest.param(
+        broken("start: 2024-01-01", "start: 2024-02-30"), "validate",
+        "study.yaml:8:19 study.period.start:",
+        "'2024-02-30' is not a real date (February 2024 has 29 days); write YYYY-MM-DD",
+        id="impossible-day-in-leap-year"),
     pytest.param(
         broken("issued: 2025-02-26", "issued: 2025/02/26"), "validate",
         "study.yaml:3:11 report.issued:", "'2025/02/26' is not a date; write it as YYYY-MM-DD",

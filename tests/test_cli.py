@@ -99,3 +99,63 @@ def test_unknown_factor_set_is_a_user_error():
     result = CliRunner().invoke(main, ["factors", "nope"])
     assert result.exit_code == 1
     assert "unknown factor set 'nope'" in result.output
+
+
+@pytest.mark.parametrize("subcommand", sorted(main.commands["factors"].commands))
+def test_factors_subcommands_have_help_and_are_documented(subcommand):
+    from tests.conftest import ROOT
+
+    result = CliRunner().invoke(main, ["factors", subcommand, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"cfpreport factors {subcommand}" in readme
+
+
+def test_factors_export_writes_a_set_file_and_refuses_to_overwrite_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["factors", "export", "cn-2024", "-o", "our.yaml"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "our.yaml: 24 factors of cn-2024 2024.2\n"
+    text = (tmp_path / "our.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# Factor set cn-2024 2024.2, exported by cfpreport")
+    assert "factor_set: ./our.yaml" in text  # the header says how to use it
+
+    again = CliRunner().invoke(main, ["factors", "export", "cn-2024", "-o", "our.yaml"])
+    assert again.exit_code == 1
+    assert "error: our.yaml exists; pass --force to overwrite it" in again.output
+    forced = CliRunner().invoke(main, ["factors", "export", "cn-2022", "-o", "our.yaml",
+                                       "--force"])
+    assert forced.exit_code == 0 and "cn-2022" in (tmp_path / "our.yaml").read_text("utf-8")
+
+
+def test_factors_export_to_stdout_and_show_the_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    exported = CliRunner().invoke(main, ["factors", "export", "cn-2022"]).output
+    (tmp_path / "set.yaml").write_text(exported, encoding="utf-8")
+    for args in (["factors", "./set.yaml"], ["factors", "show", "set.yaml"]):
+        output = CliRunner().invoke(main, args).output
+        assert output.startswith("cn-2022 2022.3: ")
+        assert "file set.yaml" in output and "0.5366  kgCO2/kWh" in output
+
+
+def test_validate_and_calc_with_a_set_file_on_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["factors", "export", "cn-2022", "-o", "mine.yaml"])
+    result = CliRunner().invoke(main, ["validate", str(YUANYU), "--factor-set", "mine.yaml"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(CliRunner().invoke(main, ["calc", str(YUANYU), "--factor-set",
+                                                    "./mine.yaml", "--json"]).output)
+    assert document["products"][0]["display"]["total"] == "0.0677"
+    missing = CliRunner().invoke(main, ["calc", str(YUANYU), "--factor-set", "./none.yaml"])
+    assert missing.exit_code == 1
+    assert "error: --factor-set ./none.yaml: factor set file './none.yaml' not found" in (
+        missing.output)
+
+
+def test_validate_strict_fails_a_study_with_warnings():
+    plain = CliRunner().invoke(main, ["validate", str(YUANYU)])
+    assert plain.exit_code == 0 and "warnings)" in plain.output
+    strict = CliRunner().invoke(main, ["validate", "--strict", str(YUANYU)])
+    assert strict.exit_code == 1
+    assert ": warning: " not in strict.output
+    assert "products[0].activities[0].factor: factor electricity" in strict.output
