@@ -23,8 +23,8 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from cfpreport.factors import FactorSet, load_gwp_sets
 from cfpreport import rounding
+from cfpreport.factors import FactorSet, load_gwp_sets
 from cfpreport.stages import STAGES
 from cfpreport.study import Study
 from cfpreport.units import conversion_factor
