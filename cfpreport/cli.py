@@ -85,10 +85,10 @@ def calc(study: Path, factor_set: str | None, as_json: bool) -> None:
 class FactorsGroup(click.Group):
     """`cfpreport factors NAME` is short for `cfpreport factors show NAME`."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ctx.help_option_names:
             args = ["show", *args]
-        return super().resolve_command(ctx, args)
+        return super().parse_args(ctx, args)
 
 
 @main.group(cls=FactorsGroup, invoke_without_command=True)
@@ -128,16 +128,14 @@ def factors_export(name: str, output: Path | None, force: bool) -> None:
     Every factor is listed with value, unit, kind, source, publisher, publication date,
     year, fuel chain, density, note and verified / verified_by / verified_on.
     """
-    from cfpreport.factor_export import export_factor_set
+    from cfpreport.factor_export import export_factor_set, write_factor_set
     from cfpreport.factors import find_factor_set
 
     factor_set = find_factor_set(name, Path.cwd())
     if output is None:
         click.echo(export_factor_set(factor_set), nl=False)
         return
-    if output.exists() and not force:
-        raise CfpError(f"{output} exists; pass --force to overwrite it")
-    output.write_text(export_factor_set(factor_set, output.name), encoding="utf-8")
+    write_factor_set(factor_set, output, force)
     click.echo(f"{output}: {len(factor_set.factors)} factors of {factor_set.name} "
                f"{factor_set.version}")
 

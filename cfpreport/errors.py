@@ -76,5 +76,9 @@ class FactorSetFileError(ProblemsError, FactorError):
     """A factor-set file has bad rows or keys; each is listed with its line and field."""
 
 
+class OutputExistsError(CfpError):
+    """A file would be overwritten that the user did not ask to replace."""
+
+
 class BuildError(CfpError):
     """A report could not be built from a valid study (for example a missing image)."""

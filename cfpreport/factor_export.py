@@ -8,10 +8,12 @@ gets the same results as with the shipped set.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from cfpreport.errors import OutputExistsError
 from cfpreport.factors import Factor, FactorSet
 
 FIELDS = ("id", "name", "value", "unit", "kind", "source", "publisher", "published", "year",
@@ -75,6 +77,13 @@ def export_factor_set(factor_set: FactorSet, file_hint: str = "our-set.yaml") ->
     body = yaml.dump(document, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=100)
     return header + body
+
+
+def write_factor_set(factor_set: FactorSet, path: Path, force: bool = False) -> None:
+    """Write the export to ``path``; never overwrite a (possibly reviewed) file unasked."""
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
+    path.write_text(export_factor_set(factor_set, path.name), encoding="utf-8")
 
 
 def factor_entry(factor: Factor) -> dict[str, Any]:
