@@ -19,8 +19,11 @@ Rule = Callable[[Study, FactorSet], list[Problem]]
 
 
 def study_warnings(study: Study, factor_set: FactorSet) -> list[Problem]:
-    """Run every rule of :data:`RULES` on a valid study priced with ``factor_set``."""
-    return [problem for rule in RULES for problem in rule(study, factor_set)]
+    """Run every rule on a valid study priced with ``factor_set``: those of :data:`RULES`
+    (what prints as "/", the factors), then those about the report's statements."""
+    from cfpreport.content_warnings import RULES as CONTENT_RULES  # it imports this module
+
+    return [problem for rule in [*RULES, *CONTENT_RULES] for problem in rule(study, factor_set)]
 
 
 def warning(study: Study, field_path: FieldPath, message: str) -> Problem:

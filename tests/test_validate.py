@@ -288,3 +288,46 @@ def test_build_strict_builds_nothing_when_there_are_warnings(tmp_path, monkeypat
     assert "study.yaml: not built" in result.output
     assert "study.yaml:6:1 company.address: not given" in result.output
     assert not (tmp_path / "out").exists()
+
+
+# --- warnings about what the report will state (empty stages, ISO 14067 7.3) ---------
+
+def test_cradle_to_grave_leaving_use_and_end_of_life_empty_warns_until_it_says_why(
+        tmp_path, monkeypatch):
+    lines = warning_lines(run(tmp_path, monkeypatch, sparse()).output)
+    for stage in ("use", "end_of_life", "storage"):
+        assert any(f"study.stages.{stage}.excluded: warning: cradle-to-grave study has no "
+                   f"activity in {stage}" in line for line in lines), stage
+    answered = sparse().replace(
+        "  factor_set: cn-2022\n",
+        "  factor_set: cn-2022\n  stages:\n    use: {excluded: 无源设备，使用阶段无能耗}\n")
+    lines = warning_lines(run(tmp_path, monkeypatch, answered).output)
+    assert not any("study.stages.use.excluded" in line for line in lines)
+    assert any("study.stages.end_of_life.excluded" in line for line in lines)
+
+
+def test_unanswered_iso_questions_warn_that_the_report_prints_not_assessed(
+        tmp_path, monkeypatch):
+    lines = warning_lines(run(tmp_path, monkeypatch, sparse()).output)
+    for key in ("intended_audience", "biogenic_carbon", "land_use_change",
+                "aircraft_emissions", "pcr", "critical_review"):
+        assert any(f"study.{key}: warning: not given: the report prints 未评估" in line
+                   for line in lines), key
+    assert any("products[0].reference_flow: warning" in line for line in lines)
+    assert any("products[0].activities: warning: 2 of 2 activities have no source" in line
+               for line in lines)
+    answered = sparse().replace("  factor_set: cn-2022\n",
+                                "  factor_set: cn-2022\n  biogenic_carbon: 不涉及\n")
+    lines = warning_lines(run(tmp_path, monkeypatch, answered).output)
+    assert not any("study.biogenic_carbon" in line for line in lines)
+
+
+def test_co2_only_electricity_warns_and_strict_fails_on_content_warnings(tmp_path,
+                                                                          monkeypatch):
+    result = run(tmp_path, monkeypatch, sparse())
+    assert result.exit_code == 0
+    assert any("electricity is a CO2-only grid factor" in line
+               for line in warning_lines(result.output))
+    footprint = run(tmp_path, monkeypatch, sparse(factor_set="cn-2024"))
+    assert not any("CO2-only" in line for line in warning_lines(footprint.output))
+    assert run(tmp_path, monkeypatch, sparse(), "--strict").exit_code == 1
