@@ -13,6 +13,7 @@ from cfpreport.facts import (
     ProductFact,
     quantity,
     recorded,
+    recorded_percent,
 )
 from cfpreport.report import ModelWriter
 from cfpreport.stages import STAGE_SHORT_LABELS, STAGES
@@ -128,8 +129,9 @@ def factor_row(factor: Factor) -> list[Cell]:
     """Name, value (marked "*" if unverified), unit, source document, publisher, and the
     publication date exactly as precise as it is known (2025-09-28, 2026-01, 2025, "/")."""
     marker = "" if factor.verified else " *"
-    return [Cell(factor.name), Cell(quantity(factor.value) + marker, align="right"),
-            Cell(factor.unit, align="center"), Cell(factor.source),
+    value = quantity(factor.value) if factor.chain else recorded(factor.value)
+    return [Cell(factor.name), Cell(value + marker, align="right"),
+            Cell(display_unit(factor.unit), align="center"), Cell(factor.source),
             Cell(factor.publisher or ("本研究" if factor.origin == "study" else NOT_APPLICABLE)),
             Cell(str(factor.published) if factor.published else NOT_APPLICABLE, align="center")]
 
@@ -160,19 +162,20 @@ def gas_rows(facts: Facts) -> list[list[Cell]]:
     activities = facts.results.activities
     gases = activities.dropna(subset=["gas"]).drop_duplicates("gas")
     gwp = load_gwp_sets()[facts.study.study.gwp]
-    return [[Cell(f"{row.gas}（GWP100）"), Cell(quantity(row.factor_value), align="right"),
-             Cell(row.factor_unit, align="center"), Cell(gwp.source),
+    return [[Cell(f"{row.gas}（GWP100）"), Cell(recorded(row.factor_value), align="right"),
+             Cell(display_unit(row.factor_unit), align="center"), Cell(gwp.source),
              Cell("IPCC"), Cell(str(gwp.published.year), align="center")]
             for row in gases.itertuples()]
 
 
 def fuel_row(factor: Factor) -> list[Cell]:
     chain = factor.chain
-    return [Cell(factor.name), Cell(f"{quantity(chain.ncv)} {chain.ncv_unit}", align="right"),
-            Cell(f"{quantity(chain.carbon_content)} tC/GJ", align="right"),
-            Cell(f"{quantity(chain.oxidation * 100)}%", align="right"),
+    return [Cell(factor.name),
+            Cell(f"{recorded(chain.ncv)} {display_unit(chain.ncv_unit)}", align="right"),
+            Cell(f"{recorded(chain.carbon_content)} tC/GJ", align="right"),
+            Cell(f"{recorded_percent(chain.oxidation)}%", align="right"),
             Cell(f"{quantity(chain.tco2_per_gj)} tCO2/GJ", align="right"),
-            Cell(f"{quantity(factor.value)} {factor.unit}", align="right")]
+            Cell(f"{quantity(factor.value)} {display_unit(factor.unit)}", align="right")]
 
 
 def calculation(writer: ModelWriter, facts: Facts) -> None:

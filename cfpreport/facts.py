@@ -51,6 +51,11 @@ def recorded(value: float) -> str:
     return format(Decimal(repr(float(value))).normalize(), "f")
 
 
+def recorded_percent(fraction: float) -> str:
+    """A recorded fraction as a percentage, exactly: 0.98 -> '98', 0.575 -> '57.5'."""
+    return format((Decimal(repr(float(fraction))) * 100).normalize(), "f")
+
+
 def product_display_name(product: Product) -> str:
     """电能计量箱（BXD2）: the name, with the model when the study gives one."""
     return f"{product.name}（{product.model}）" if product.model else product.name
