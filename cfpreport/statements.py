@@ -133,16 +133,20 @@ def limitations(facts: Facts) -> list[Limitation]:
     if grid:
         found.append(Limitation(
             "电力采用仅含 CO2 的电网排放因子，未包括上游及输配电损耗",
-            "电力采用仅含二氧化碳的电网平均排放因子（" + "、".join(
-                factor_citation(f) for f in grid) + "），未包括电力上游及输配电损耗的排放；"
-            "GB/T 24067-2024 要求电力的碳足迹包括上述部分，结果可能偏低。"))
+            "电力采用的" + "、".join(factor_citation(f) for f in grid) + "仅含二氧化碳，"
+            "未包括电力上游及输配电损耗的排放；GB/T 24067-2024 要求电力的碳足迹包括上述部分，"
+            "结果可能偏低。"))
     empty = empty_stages(facts)
     if empty:
         labels = "、".join(STAGE_LABELS[stage] for stage in empty)
-        reasons = [exclusion_reason(facts, stage) or "研究未说明" for stage in empty]
-        why = (f"原因：{reasons[0]}" if len(empty) == 1 else "；".join(
-            f"{STAGE_LABELS[stage]}的原因：{reason}"
-            for stage, reason in zip(empty, reasons, strict=True)))
+        given = {stage: exclusion_reason(facts, stage) for stage in empty}
+        if not any(given.values()):
+            why = "研究未说明原因"
+        elif len(empty) == 1:
+            why = f"原因：{given[empty[0]]}"
+        else:
+            why = "；".join(f"{STAGE_LABELS[stage]}：{reason or '研究未说明原因'}"
+                           for stage, reason in given.items())
         found.append(Limitation(f"{labels}无活动数据，未纳入评价",
                                 f"{labels}无活动数据，未纳入本次评价（{why}）。"))
     if "raw_material_acquisition" in set(facts.results.activities["stage"]) and \
