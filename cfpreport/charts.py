@@ -9,7 +9,7 @@ the report builder, so the chart and the tables cannot disagree.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from matplotlib import font_manager
@@ -119,14 +119,15 @@ def boundary_diagram(stages: list[BoundaryStage], boundary_label: str,
         box = EXCLUDED_BOX if not stage.included else INCLUDED_BOX
         shapes.append(Rect(left, box_top, box_width, box_height, radius=0.8, **box))
         centre = left + box_width / 2
-        shapes += [replace_text(line, x=centre, y=box_top + BOX_PADDING + line.y)
-                   for line in lines]
+        shapes += [replace(line, x=centre, y=box_top + BOX_PADDING + line.y) for line in lines]
     arrow_y = box_top + BOX_PADDING + LABEL.size_pt * PT_MM * LABEL.line_height / 2
     for index in range(len(stages) - 1):
         right_edge = index * column + gap / 2 + box_width
         shapes.append(Arrow(right_edge + 0.4, right_edge + gap - 0.4, arrow_y, FRAME))
     frame_top, frame_bottom = box_top - FRAME_MARGIN, box_top + box_height + FRAME_MARGIN
     for first, last in included_runs(stages):
+        # Each run of included stages gets its own frame: an excluded stage between
+        # two runs sits visibly outside the boundary, the arrows crossing its line.
         left = first * column + gap / 2 - FRAME_MARGIN
         right = last * column + gap / 2 + box_width + FRAME_MARGIN
         shapes.append(Rect(left, frame_top, right - left, frame_bottom - frame_top,
@@ -162,10 +163,6 @@ def text_lines(text: str, style: TextStyle, x: float, top: float, width: float,
     step = size * PT_MM * style.line_height
     return [Text(x, top + step * (index + 0.8), line, size, colour, style.bold)
             for index, line in enumerate(wrap(runs, width, size, style.role))]
-
-
-def replace_text(line: Text, x: float, y: float) -> Text:
-    return Text(x, y, line.runs, line.size_pt, line.colour, line.bold)
 
 
 def included_runs(stages: list[BoundaryStage]) -> list[tuple[int, int]]:

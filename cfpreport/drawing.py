@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from cfpreport import assets
 from cfpreport.render.textfit import PT_MM, SCRIPT_SCALE, Line, runs_width_mm
+
+if TYPE_CHECKING:  # matplotlib is imported only when a PNG is drawn
+    from matplotlib.axes import Axes
 
 # The PDF's @font-face families first (templates/report.css), then what a browser
 # showing the standalone HTML may have.
@@ -110,12 +114,14 @@ def clean(text: str) -> str:
 
 
 def mm(value: float) -> str:
+    """A length for the SVG, in millimetres (its user unit), to 0.01 mm."""
     return f"{value:.2f}"
 
 
 # --- SVG -----------------------------------------------------------------------------
 
 def svg_shape(shape: Shape) -> str:
+    """One shape as SVG elements."""
     if isinstance(shape, Rect):
         return svg_rect(shape)
     if isinstance(shape, Arrow):
@@ -160,7 +166,7 @@ def svg_text(text: Text) -> str:
 
 # --- PNG (matplotlib) ------------------------------------------------------------------
 
-def png_rect(axes, rect: Rect) -> None:
+def png_rect(axes: Axes, rect: Rect) -> None:
     from matplotlib.patches import FancyBboxPatch
 
     style = f"round,pad=0,rounding_size={rect.radius}" if rect.radius else "square,pad=0"
@@ -170,7 +176,7 @@ def png_rect(axes, rect: Rect) -> None:
         linewidth=rect.stroke_width / PT_MM, linestyle=(0, (3.4, 2.3)) if rect.dashed else "solid"))
 
 
-def png_arrow(axes, arrow: Arrow) -> None:
+def png_arrow(axes: Axes, arrow: Arrow) -> None:
     from matplotlib.patches import Polygon
 
     base, half = arrow.x2 - arrow.head, arrow.head * 0.4
@@ -180,7 +186,7 @@ def png_arrow(axes, arrow: Arrow) -> None:
                            closed=True, facecolor=arrow.colour, edgecolor="none"))
 
 
-def png_text(axes, text: Text) -> None:
+def png_text(axes: Axes, text: Text) -> None:
     from matplotlib.font_manager import FontProperties
 
     path = str(assets.font_path(FONT_ROLES[text.bold]))
