@@ -298,8 +298,9 @@ def test_cover_page_has_no_header_and_one_page_break(document, body):
     assert "".join(paragraph_texts(section.first_page_footer._element)) == ""
     elements = list(body)
     title = next(i for i, e in enumerate(elements) if "目  录" in "".join(paragraph_texts(e)))
-    breaks = [e for e in elements[:title] if e.find(".//w:br[@w:type='page']", NS) is not None]
+    breaks = [e for e in elements[:title] if e.find(".//w:pageBreakBefore", NS) is not None]
     assert len(breaks) == 1
+    assert not body.findall(".//w:br[@w:type='page']", NS)  # never a break character
 
 
 def test_chapters_start_a_new_page_once(document):

@@ -20,7 +20,7 @@ from typing import Any
 import docx
 from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, RGBColor, Twips
 from docx.table import Table as DocxTable
 from docx.table import _Cell
@@ -89,6 +89,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT}
 COVER_WIDTHS_MM = (46, 84)  # label | value
 SIGNATURE_WIDTHS_MM = (30, 40, 20, 60)  # role | name | "签名" | line to sign on
+SIGNATURE_ROW_MM = 10  # room to sign; the PDF's rows are ~8 mm
 TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM / 25.4 * 1440)
 # Inner cell margins of report tables, in twips: 0.7 mm above and below, 1.4 mm at the
 # sides (the PDF's cells have 1 mm and 1.5 mm).
@@ -312,9 +313,14 @@ def write_table_of_contents(target: Target, block: TableOfContents) -> None:
 
 
 def write_page_break(target: Target, block: PageBreak) -> None:
-    """A page break in a 1 pt paragraph, so the new page starts without a blank line."""
+    """A 1 pt paragraph that begins the next page ("page break before").
+
+    Not a break character: after a page filled to the bottom (the summary sheet), the
+    paragraph holding one would overflow onto a page of its own and break again,
+    leaving that page blank; a paragraph that begins a page begins it only once.
+    """
     paragraph = target.add_paragraph(PAGE_BREAK)
-    paragraph.add_run().add_break(WD_BREAK.PAGE)
+    paragraph.paragraph_format.page_break_before = True
 
 
 WRITERS: dict[str, Callable[[Target, Any], None]] = {
@@ -392,9 +398,9 @@ def add_table_row(target: Target, table: DocxTable, widths: list[int], cells: li
 
 def add_signature_row(target: Target, table: DocxTable, texts: list[str], *,
                       sign_line: bool) -> None:
-    """A 12 mm high row: role (bold) and texts; the last column is a line to sign on."""
+    """A row of room to sign in: role (bold) and texts; the last column is the line."""
     row = table.add_row()
-    row.height, row.height_rule = Mm(12), WD_ROW_HEIGHT_RULE.AT_LEAST
+    row.height, row.height_rule = Mm(SIGNATURE_ROW_MM), WD_ROW_HEIGHT_RULE.AT_LEAST
     cells_texts = itertools.zip_longest(row.cells, texts, fillvalue="")
     for column, (cell, text) in enumerate(cells_texts):
         fill_cell(target, cell, text, SIGNATURE_ROLE if column == 0 else SIGNATURE)
@@ -414,5 +420,8 @@ def fill_cell(target: Target, cell: _Cell, text: str, style: str,
 
 
 def add_spacer(target: Target) -> None:
-    """A small empty paragraph after a table (two tables in a row would merge in Word)."""
-    target.add_paragraph(TABLE_NOTE)
+    """A small empty paragraph after a table (two tables in a row would merge in Word);
+    none before a page break, whose own paragraph parts them (and a spacer could
+    overflow a full page onto a blank one)."""
+    if not isinstance(target.following, PageBreak):
+        target.add_paragraph(TABLE_NOTE)

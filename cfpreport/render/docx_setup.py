@@ -98,9 +98,10 @@ STYLES: dict[str, StyleSpec] = {
     COVER_LABEL: StyleSpec(14, HEI, True, _DISTRIBUTE, before=6, after=6),
     COVER_VALUE: StyleSpec(14, SONG, False, _CENTER, before=6, after=6),
     TOC_TITLE: StyleSpec(16, HEI, True, _CENTER, after=12),
-    TOC[1]: StyleSpec(east_asia=HEI, line=1.25),
-    TOC[2]: StyleSpec(left=21, line=1.25),
-    TOC[3]: StyleSpec(left=42, line=1.25),
+    # Tight enough that ~40 entries fit one page, as in the PDF.
+    TOC[1]: StyleSpec(east_asia=HEI, line=1.1, before=3),
+    TOC[2]: StyleSpec(left=21, line=1.1),
+    TOC[3]: StyleSpec(left=42, line=1.1),
     SIGNATURE: StyleSpec(),
     SIGNATURE_ROLE: StyleSpec(east_asia=HEI, bold=True),
     "Header": StyleSpec(size=9, align=_CENTER),
