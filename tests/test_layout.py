@@ -154,9 +154,13 @@ def test_word_tables_have_cell_margins_fixed_layout_and_cell_widths(built, sampl
         assert all(tc.find(f"{W}tcPr/{W}tcW") is not None for tc in table.iter(f"{W}tc"))
 
 
-# Advance widths in Word, in ems: 宋体 CJK 1 em; Times New Roman as in its metrics
-# (digits 0.5, capitals up to 0.72, m and w 0.78, "%" 0.83, spaces and stops 0.25).
-TIMES_EMS = {**dict.fromkeys(" .,:;", 0.25), **dict.fromkeys("mwMW%", 0.83)}
+# Advance widths in Word, in ems: 宋体 CJK 1 em; Times New Roman from its metrics
+# (lower case and signs below, capitals 0.72, M and W 0.94, digits 0.5, scripts 0.33).
+TIMES_EMS = {
+    **dict.fromkeys("ijlt/.,:; ·", 0.28), **dict.fromkeys("frs()-", 0.39),
+    **dict.fromkeys("acez", 0.44), **dict.fromkeys("mw%", 0.83), **dict.fromkeys("MW", 0.94),
+    **dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉", 0.33),
+}
 
 
 def word_width_twips(text: str) -> float:
