@@ -20,6 +20,10 @@ from cfpreport.stages import STAGE_SHORT_LABELS, STAGES
 from cfpreport.texts import items, paragraphs, text
 from cfpreport.units import display_unit
 
+# Small enough that the pie and its legend fit under a results table on the page where
+# chapter 5 begins, so the chart does not leave half a page blank before it.
+PIE_WIDTH_MM = 54
+
 BASIS_LABELS = {"annual": "年度总量", "per_unit": "单位产品"}
 DATA_TYPE_LABELS = {"primary": "初级", "secondary": "次级"}
 
@@ -230,7 +234,7 @@ def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> 
     legend = [LegendEntry(colour, f"{stage.label}  {stage.value} {facts.unit}（{stage.share}%）")
               for stage, colour in zip(stages, charts.PALETTE, strict=False)]
     caption = f"{product.display_name}生命周期阶段碳排放分布图"
-    writer.figure(caption, charts.stage_pie(slices), 80, caption, legend)
+    writer.figure(caption, charts.stage_pie(slices), PIE_WIDTH_MM, caption, legend)
 
 
 def share_big(share: str) -> bool:

@@ -326,3 +326,19 @@ def test_html_is_self_contained_with_no_local_path(built, sample):
     assert all(source.startswith("data:image/png;base64,") for source in sources)
     assert re.search(r"<svg [^>]*>", html)  # the boundary diagram, inline
     assert "@font-face" not in html and '"Noto Serif SC"' in html
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_first_stage_chart_shares_the_page_of_its_results_table(built, sample):
+    """Chapter 5 begins a page; its first results table and pie fit on it together, so
+    no half-empty page stands before the chart."""
+    pages = built[sample].pages
+    table = next(p for p in pages_with(pages, "表 5-1") if "碳排放情况" in squash(pages[p]))
+    figure = next(p for p in pages_with(pages, "图 5-1") if "分布图" in squash(pages[p]))
+    assert table == figure
+
+
+def test_a_formula_breaks_between_terms_only(built):
+    html = built["ring-main-unit"].html
+    formula = html.split('<p class="formula">', 1)[1].split("</p>", 1)[0]
+    assert '<span class="term">E产品处置</span>' in formula
