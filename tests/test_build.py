@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import docx
@@ -102,10 +103,14 @@ def test_pdf_is_small_and_fonts_are_embedded_sc_subsets(built):
         assert family in {"cfp-serif", "cfp-sans", "cfp-sans-Bold"}, name
 
 
-def test_same_study_gives_the_same_pdf_bytes(tmp_path):
-    first = build_report(XINGYUE, tmp_path / "a", ["pdf"]).outputs["pdf"].read_bytes()
-    second = build_report(XINGYUE, tmp_path / "b", ["pdf"]).outputs["pdf"].read_bytes()
-    assert first == second
+def test_same_study_gives_the_same_pdf_and_docx_bytes(tmp_path, monkeypatch):
+    first = build_report(XINGYUE, tmp_path / "a", ["pdf", "docx"]).outputs
+    # python-docx stamps zip entries with the clock: a build a day later must not differ
+    real_localtime = time.localtime
+    monkeypatch.setattr(time, "localtime", lambda *a: real_localtime(time.time() + 86_400))
+    second = build_report(XINGYUE, tmp_path / "b", ["pdf", "docx"]).outputs
+    for fmt in ("pdf", "docx"):
+        assert first[fmt].read_bytes() == second[fmt].read_bytes(), fmt
 
 
 def test_pdf_metadata_comes_from_the_study(built):

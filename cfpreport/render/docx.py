@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import itertools
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -138,10 +140,28 @@ def write_docx(model: ReportModel, path: Path) -> None:
 
 
 def docx_bytes(model: ReportModel) -> bytes:
-    """Render `model` as the bytes of a .docx file (the pipeline writes them atomically)."""
+    """Render `model` as the bytes of a .docx file (the pipeline writes them atomically).
+
+    The zip entries are stamped with the report's date instead of the clock, so the
+    same study gives the same bytes, as the PDF does.
+    """
     stream = io.BytesIO()
     render_document(model).save(stream)
-    return stream.getvalue()
+    return restamped(stream.getvalue(), model.metadata.created)
+
+
+def restamped(package: bytes, day: date) -> bytes:
+    """Copy a zip package with every entry dated ``day`` (python-docx stamps now())."""
+    stamp = (max(day.year, 1980), day.month, day.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            copy = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            copy.compress_type = zipfile.ZIP_DEFLATED
+            copy.external_attr = entry.external_attr
+            target.writestr(copy, source.read(entry))
+    return out.getvalue()
 
 
 def render_document(model: ReportModel) -> Document:
