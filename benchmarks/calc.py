@@ -12,9 +12,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from cfpreport.calculate import Settings, calculate_frame
-from cfpreport.factors import load_factor_set
-from cfpreport.stages import STAGES
+from cfpreport.calculation.calculate import Settings, calculate_frame
+from cfpreport.calculation.factors import load_factor_set
+from cfpreport.calculation.stages import STAGES
 
 PRODUCTS = 10_000
 ACTIVITIES = 12

@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from cfpreport import charts
 from cfpreport.build import build_report
 from cfpreport.pipeline import load_and_calculate
 from cfpreport.render.docx import docx_bytes
 from cfpreport.render.html import render_html
 from cfpreport.render.pdf import pdf_bytes
-from cfpreport.report import build_report_model
+from cfpreport.report import charts
+from cfpreport.report.model import build_report_model
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDY = ROOT / "samples" / "yuanyu-2024" / "study.yaml"

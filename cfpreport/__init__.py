@@ -14,15 +14,15 @@ __all__ = ["__version__", "build_report", "calculate", "load_factor_set", "load_
 
 if TYPE_CHECKING:
     from cfpreport.build import build_report
-    from cfpreport.calculate import calculate
-    from cfpreport.factors import load_factor_set
-    from cfpreport.loading import load_study
+    from cfpreport.calculation.calculate import calculate
+    from cfpreport.calculation.factors import load_factor_set
+    from cfpreport.input.loading import load_study
 
 _LAZY = {
     "build_report": "cfpreport.build",
-    "calculate": "cfpreport.calculate",
-    "load_factor_set": "cfpreport.factors",
-    "load_study": "cfpreport.loading",
+    "calculate": "cfpreport.calculation.calculate",
+    "load_factor_set": "cfpreport.calculation.factors",
+    "load_study": "cfpreport.input.loading",
 }
 
 

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cfpreport.calculation.results_json import dumps, results_document
 from cfpreport.errors import CfpError, Problem
 from cfpreport.pipeline import load_and_calculate
 from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
-from cfpreport.report import build_report_model
-from cfpreport.results_json import dumps, results_document
+from cfpreport.report.model import build_report_model
 
 FORMATS = ("pdf", "docx", "json", "html")
 DEFAULT_FORMATS = ("pdf", "docx", "json")
@@ -37,7 +37,7 @@ class BuildRecord:
     outputs: dict[str, Path]
     totals: dict[str, str]  # product id -> shown total with unit
     seconds: dict[str, float] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)  # see cfpreport.study_warnings
+    warnings: list[Problem] = field(default_factory=list)  # see cfpreport.input.study_warnings
 
 
 def build_report(study_path: str | Path, out_dir: str | Path,

@@ -71,8 +71,8 @@ def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool) ->
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead.")
 def calc(study: Path, factor_set: str | None, as_json: bool) -> None:
     """Calculate the footprint of every product in a study."""
+    from cfpreport.calculation.results_json import dumps, results_document
     from cfpreport.pipeline import load_and_calculate
-    from cfpreport.results_json import dumps, results_document
     from cfpreport.text_tables import results_text
 
     calculated = load_and_calculate(study, factor_set)
@@ -96,7 +96,7 @@ class FactorsGroup(click.Group):
 def factors(ctx: click.Context) -> None:
     """List the shipped factor sets; `factors SET` shows one, `factors export SET` writes one."""
     if ctx.invoked_subcommand is None:
-        from cfpreport.factors import available_sets, load_factor_set
+        from cfpreport.calculation.factors import available_sets, load_factor_set
         from cfpreport.text_tables import factor_sets_text
 
         click.echo(factor_sets_text([load_factor_set(n) for n in available_sets()]))
@@ -110,7 +110,7 @@ def factors_show(name: str, as_json: bool) -> None:
 
     NAME is a shipped set (cn-2024), a set file (./our-cn-2024.yaml) or DIR/NAME.
     """
-    from cfpreport.factors import find_factor_set
+    from cfpreport.calculation.factors import find_factor_set
     from cfpreport.text_tables import factor_set_json, factor_set_text
 
     factor_set = find_factor_set(name, Path.cwd())
@@ -128,8 +128,8 @@ def factors_export(name: str, output: Path | None, force: bool) -> None:
     Every factor is listed with value, unit, kind, source, publisher, publication date,
     year, fuel chain, density, note and verified / verified_by / verified_on.
     """
-    from cfpreport.factor_export import export_factor_set, write_factor_set
-    from cfpreport.factors import find_factor_set
+    from cfpreport.calculation.factor_export import export_factor_set, write_factor_set
+    from cfpreport.calculation.factors import find_factor_set
 
     factor_set = find_factor_set(name, Path.cwd())
     if output is None:

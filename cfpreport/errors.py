@@ -22,7 +22,7 @@ class Problem:
     """One thing wrong in an input file, located by line, column and field path.
 
     A ``warning`` does not stop a build: it says what the client's report will show
-    as "/" or flag (see :mod:`cfpreport.study_warnings`); ``--strict`` makes it an error.
+    as "/" or flag (see :mod:`cfpreport.input.study_warnings`); ``--strict`` makes it an error.
     """
 
     file: str

@@ -6,13 +6,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cfpreport.calculate import Results, calculate
-from cfpreport.checks import chosen_factor_set, factor_problems, study_factors, study_set
+from cfpreport.calculation.calculate import Results, calculate
+from cfpreport.calculation.factors import FactorSet
 from cfpreport.errors import Problem, StudyError, in_order
-from cfpreport.factors import FactorSet
-from cfpreport.loading import cross_field_problems, image_problems, read_study
-from cfpreport.study import Study
-from cfpreport.study_warnings import study_warnings
+from cfpreport.input.checks import chosen_factor_set, factor_problems, study_factors, study_set
+from cfpreport.input.loading import cross_field_problems, image_problems, read_study
+from cfpreport.input.study import Study
+from cfpreport.input.study_warnings import study_warnings
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from cfpreport.calculate import Results
-from cfpreport.factors import Factor, FactorSet
-from cfpreport.stages import STAGE_LABELS
-from cfpreport.study import Study
+from cfpreport.calculation.calculate import Results
+from cfpreport.calculation.factors import Factor, FactorSet
+from cfpreport.calculation.stages import STAGE_LABELS
+from cfpreport.input.study import Study
 
 
 def width(text: str) -> int:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cfpreport.checks import resolve_factor_set
-from cfpreport.study import Study
+from cfpreport.input.checks import resolve_factor_set
+from cfpreport.input.study import Study
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -46,7 +46,7 @@ def study_factory():
 
 
 def priced(study: Study, factor_set: str | None = None):
-    from cfpreport.calculate import calculate
+    from cfpreport.calculation.calculate import calculate
 
     return calculate(study, resolve_factor_set(study, factor_set))
 

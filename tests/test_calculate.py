@@ -97,7 +97,7 @@ def test_every_shown_value_is_the_half_up_rounding_of_its_exact_value():
     (1e15, "kg", 8, "1000000000000000.00000000"),  # no integer overflow
 ])
 def test_display_rounding_is_exact_decimal_half_up(kg, unit, decimals, expected):
-    from cfpreport.rounding import shown_values, text
+    from cfpreport.calculation.rounding import shown_values, text
 
     kg_per_unit = 1000.0 if unit == "t" else 1.0
     assert [text(v) for v in shown_values([kg], kg_per_unit, decimals)] == [expected]

@@ -13,22 +13,22 @@ import yaml
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from cfpreport.blocks import Table
 from cfpreport.build import build_report
-from cfpreport.cli import main
-from cfpreport.dates import PartialDate
-from cfpreport.errors import FactorError, FactorSetFileError
-from cfpreport.factor_export import export_factor_set
-from cfpreport.factors import (
+from cfpreport.calculation.factor_export import export_factor_set
+from cfpreport.calculation.factors import (
     available_sets,
     find_factor_set,
     load_factor_set,
     load_factor_set_file,
     load_gwp_sets,
 )
+from cfpreport.calculation.results_json import results_document
+from cfpreport.cli import main
+from cfpreport.errors import FactorError, FactorSetFileError
+from cfpreport.input.dates import PartialDate
 from cfpreport.pipeline import load_and_calculate
-from cfpreport.report import build_report_model
-from cfpreport.results_json import results_document
+from cfpreport.report.blocks import Table
+from cfpreport.report.model import build_report_model
 from tests.conftest import RING_MAIN_UNIT, XINGYUE, YUANYU
 from tests.test_build import docx_text, normalise
 

@@ -20,8 +20,13 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from cfpreport import charts
-from cfpreport.blocks import (
+from cfpreport.build import build_report
+from cfpreport.pipeline import load_and_calculate
+from cfpreport.render.columns import column_widths_mm, is_short
+from cfpreport.render.html import render_html
+from cfpreport.render.pdf import pdf_bytes
+from cfpreport.report import charts
+from cfpreport.report.blocks import (
     SHORT_TABLE_ROWS,
     Figure,
     ReportModel,
@@ -30,12 +35,7 @@ from cfpreport.blocks import (
     kept_with_next,
     text_runs,
 )
-from cfpreport.build import build_report
-from cfpreport.pipeline import load_and_calculate
-from cfpreport.render.columns import column_widths_mm, is_short
-from cfpreport.render.html import render_html
-from cfpreport.render.pdf import pdf_bytes
-from cfpreport.report import build_report_model
+from cfpreport.report.model import build_report_model
 from tests.conftest import RING_MAIN_UNIT, XINGYUE, YUANYU, make_study, priced
 
 SAMPLES = {path.parent.name: path for path in (YUANYU, XINGYUE, RING_MAIN_UNIT)}
@@ -193,7 +193,7 @@ def test_word_columns_hold_short_labels_and_numbers_on_one_line(built, sample):
 
 
 def test_columns_widen_for_a_number_with_its_unit_and_still_fill_the_line():
-    from cfpreport.blocks import Cell
+    from cfpreport.report.blocks import Cell
 
     table = Table("t", "表 1", "x", [[Cell("活动"), Cell("数据"), Cell("说明")]],
                   [[Cell("电力"), Cell("17.2348 kWh"), Cell("年度总量" * 10)]], [10, 5, 85])

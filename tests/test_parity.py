@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cfpreport.blocks import BLOCK_TYPES
 from cfpreport.render.docx import WRITERS
 from cfpreport.render.html import template_kinds
+from cfpreport.report.blocks import BLOCK_TYPES
 
 
 def test_every_block_type_has_an_html_template_and_a_word_writer():
@@ -24,6 +24,6 @@ def test_no_renderer_formats_numbers():
     sources += [p.read_text(encoding="utf-8") for p in (templates_dir() / "blocks").glob("*.j2")]
     for source in sources:
         # (layout code may round lengths to twips; it may not print numbers of its own)
-        for pattern in ("format_units", "quantity(", "cfpreport.rounding", "cfpreport.facts",
-                        "|round", "|format", "float_format"):
+        for pattern in ("quantity(", "recorded(", "cfpreport.calculation.rounding",
+                        "cfpreport.report.facts", "|round", "|format", "float_format"):
             assert pattern not in source, pattern

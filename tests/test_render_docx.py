@@ -19,7 +19,8 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from cfpreport.blocks import (
+from cfpreport.render.docx import WRITERS, docx_bytes, write_docx
+from cfpreport.report.blocks import (
     BLOCK_TYPES,
     BulletList,
     Cell,
@@ -37,7 +38,6 @@ from cfpreport.blocks import (
     TableOfContents,
     TocEntry,
 )
-from cfpreport.render.docx import WRITERS, docx_bytes, write_docx
 
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
       "v": "urn:schemas-microsoft-com:vml"}

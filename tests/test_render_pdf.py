@@ -19,7 +19,17 @@ import pytest
 from markupsafe import Markup
 
 from cfpreport import assets
-from cfpreport.blocks import (
+from cfpreport.errors import BuildError
+from cfpreport.render.html import render_html, runs, template_kinds
+from cfpreport.render.pdf import (
+    ForbiddenURL,
+    allowed_file,
+    check_harfbuzz_subset,
+    confined_fetcher,
+    pdf_bytes,
+    write_pdf,
+)
+from cfpreport.report.blocks import (
     BLOCK_TYPES,
     BulletList,
     Cell,
@@ -36,16 +46,6 @@ from cfpreport.blocks import (
     Table,
     TableOfContents,
     TocEntry,
-)
-from cfpreport.errors import BuildError
-from cfpreport.render.html import render_html, runs, template_kinds
-from cfpreport.render.pdf import (
-    ForbiddenURL,
-    allowed_file,
-    check_harfbuzz_subset,
-    confined_fetcher,
-    pdf_bytes,
-    write_pdf,
 )
 
 pypdf = pytest.importorskip("pypdf")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cfpreport.blocks import (
+from cfpreport.calculation.results_json import results_document
+from cfpreport.pipeline import load_and_calculate
+from cfpreport.report.blocks import (
     BLOCK_TYPES,
     Cover,
     Figure,
@@ -14,9 +16,7 @@ from cfpreport.blocks import (
     TableOfContents,
     text_runs,
 )
-from cfpreport.pipeline import load_and_calculate
-from cfpreport.report import build_report_model
-from cfpreport.results_json import results_document
+from cfpreport.report.model import build_report_model
 from tests.conftest import RING_MAIN_UNIT, XINGYUE, YUANYU
 
 SAMPLES = [YUANYU, XINGYUE, RING_MAIN_UNIT]

@@ -9,13 +9,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from cfpreport.blocks import Heading, Table
-from cfpreport.calculate import calculate
-from cfpreport.checks import resolve_factor_set
-from cfpreport.report import build_report_model
-from cfpreport.results_json import results_document
-from cfpreport.stages import STAGE_LABELS, STAGES
-from cfpreport.study import Study
+from cfpreport.calculation.calculate import calculate
+from cfpreport.calculation.results_json import results_document
+from cfpreport.calculation.stages import STAGE_LABELS, STAGES
+from cfpreport.input.checks import resolve_factor_set
+from cfpreport.input.study import Study
+from cfpreport.report.blocks import Heading, Table
+from cfpreport.report.model import build_report_model
 from tests.test_report import block_texts
 
 ELECTRICITY = {"stage": "production", "factor": "electricity", "amount": 1200,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from cfpreport.blocks import TEXT_WIDTH_MM, Table, text_runs
 from cfpreport.render.textfit import runs_width_mm, widest_unit_mm
+from cfpreport.report.blocks import TEXT_WIDTH_MM, Table, text_runs
 
 TABLE_PT = 9.0  # 小五, the table text of both renderers
 # Left plus right padding: the PDF's 2 x 1.5 mm (Word's 2 x 80 twips is less), plus

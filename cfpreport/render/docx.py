@@ -1,4 +1,4 @@
-"""Render a :class:`~cfpreport.blocks.ReportModel` as a Word document with python-docx.
+"""Render a :class:`~cfpreport.report.blocks.ReportModel` as a Word document with python-docx.
 
 There is one writer per block type, dispatched by ``block.kind`` through
 :data:`WRITERS`. Writers lay out the model's strings exactly as they are (numbers were
@@ -28,22 +28,6 @@ from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
-from cfpreport.blocks import (
-    BulletList,
-    Cell,
-    Cover,
-    Figure,
-    Heading,
-    LegendEntry,
-    PageBreak,
-    Paragraph,
-    ReportModel,
-    SignatureBlock,
-    Table,
-    TableOfContents,
-    kept_with_next,
-    text_runs,
-)
 from cfpreport.render.columns import column_widths_mm
 from cfpreport.render.docx_setup import (
     BODY,
@@ -82,6 +66,22 @@ from cfpreport.render.docx_xml import (
     shade_cell,
     wrap_in_bookmark,
     wrap_in_link,
+)
+from cfpreport.report.blocks import (
+    BulletList,
+    Cell,
+    Cover,
+    Figure,
+    Heading,
+    LegendEntry,
+    PageBreak,
+    Paragraph,
+    ReportModel,
+    SignatureBlock,
+    Table,
+    TableOfContents,
+    kept_with_next,
+    text_runs,
 )
 
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'

@@ -22,7 +22,6 @@ from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 
-from cfpreport.blocks import TEXT_WIDTH_MM, Metadata  # TEXT_WIDTH_MM: the page both share
 from cfpreport.render.docx_xml import (
     add_field,
     add_watermark,
@@ -30,6 +29,7 @@ from cfpreport.render.docx_xml import (
     insert_ppr,
     set_update_fields,
 )
+from cfpreport.report.blocks import TEXT_WIDTH_MM, Metadata  # TEXT_WIDTH_MM: the page both share
 
 SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
 WATERMARK_TEXT = "草稿 DRAFT"

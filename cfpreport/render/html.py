@@ -1,4 +1,4 @@
-"""Render a :class:`~cfpreport.blocks.ReportModel` to HTML with Jinja.
+"""Render a :class:`~cfpreport.report.blocks.ReportModel` to HTML with Jinja.
 
 One template per block kind (``templates/blocks/<kind>.html.j2``), included by
 ``templates/report.html.j2``. The environment autoescapes and uses StrictUndefined,
@@ -24,8 +24,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from cfpreport import assets
-from cfpreport.blocks import Block, ReportModel, kept_with_next, text_runs
 from cfpreport.render.columns import column_widths_mm
+from cfpreport.report.blocks import Block, ReportModel, kept_with_next, text_runs
 
 CSS_FILE = "report.css"
 BLOCK_SUFFIX = ".html.j2"
@@ -38,7 +38,7 @@ BROWSER_FONTS = {
                   '"PingFang SC", "Microsoft YaHei", "SimHei"',
 }
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
-# What a figure's SVG may contain: shapes and text (cfpreport.drawing writes them).
+# What a figure's SVG may contain: shapes and text (cfpreport.report.drawing writes them).
 _SVG = "{http://www.w3.org/2000/svg}"
 _SVG_TAGS = {_SVG + tag for tag in ("svg", "title", "g", "rect", "line", "polygon", "path",
                                     "text", "tspan")}

@@ -7,7 +7,7 @@ measured with the shipped fonts (Pillow's FreeType, at 1000 units per em), the f
 the PDF embeds; the Word file's 宋体/Times New Roman is narrower, so a width that fits
 the PDF fits Word too.
 
-Text comes in runs of (text, vertical) as :func:`cfpreport.blocks.text_runs` gives
+Text comes in runs of (text, vertical) as :func:`cfpreport.report.blocks.text_runs` gives
 them; sub- and superscripts are set smaller (:data:`SCRIPT_SCALE`).
 """
 

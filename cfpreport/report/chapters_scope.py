@@ -1,18 +1,18 @@
 """Chapter 3 of the report: goal and scope, with what ISO 14067 clause 7.3 asks for.
 
-Each statement is derived in :mod:`cfpreport.statements`; a question the study leaves
+Each statement is derived in :mod:`cfpreport.report.statements`; a question the study leaves
 unanswered prints 未评估.
 """
 
 from __future__ import annotations
 
-from cfpreport import charts, statements
-from cfpreport.blocks import BulletList, Cell
-from cfpreport.facts import NOT_APPLICABLE, Facts, recorded
-from cfpreport.report import ModelWriter
-from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
-from cfpreport.statements import NOT_ASSESSED
-from cfpreport.texts import items, paragraphs, split_paragraphs, text
+from cfpreport.calculation.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.report import charts, statements
+from cfpreport.report.blocks import BulletList, Cell
+from cfpreport.report.facts import NOT_APPLICABLE, Facts, recorded
+from cfpreport.report.model import ModelWriter
+from cfpreport.report.statements import NOT_ASSESSED
+from cfpreport.report.texts import items, paragraphs, split_paragraphs, text
 
 #: The names of chapter 3's sections that other chapters refer to by name.
 LIMITATIONS_SECTION = "相关假设和限制"

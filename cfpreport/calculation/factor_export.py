@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
+from cfpreport.calculation.factors import Factor, FactorSet
 from cfpreport.errors import OutputExistsError
-from cfpreport.factors import Factor, FactorSet
 
 FIELDS = ("id", "name", "value", "unit", "kind", "source", "publisher", "published", "year",
           "chain", "density", "note", "verified", "verified_by", "verified_on")

@@ -3,17 +3,17 @@
 Each rule names the field to fill and what the client's report prints until it is:
 a stage left out without a reason, an ISO 14067 clause 7.3 question printed as 未评估,
 activity data without a source document, a CO2-only electricity factor. The rules are
-registered in :data:`cfpreport.study_warnings.RULES` with the other warnings.
+registered in :data:`cfpreport.input.study_warnings.RULES` with the other warnings.
 """
 
 from __future__ import annotations
 
+from cfpreport.calculation.factors import FactorSet
+from cfpreport.calculation.stages import STAGE_LABELS
 from cfpreport.errors import Problem
-from cfpreport.factors import FactorSet
-from cfpreport.stages import STAGE_LABELS
-from cfpreport.statements import BOUNDARY_STAGES
-from cfpreport.study import Study
-from cfpreport.study_warnings import warning, written
+from cfpreport.input.study import Study
+from cfpreport.input.study_warnings import warning, written
+from cfpreport.report.statements import BOUNDARY_STAGES
 
 #: The ISO 14067 clause 7.3 questions a study answers with a key of ``study:``.
 ISO_QUESTIONS = {

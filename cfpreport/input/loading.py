@@ -16,9 +16,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from cfpreport.dates import impossible_date_message
 from cfpreport.errors import Problem, StudyError
-from cfpreport.study import CompanyImages, ProductImages, Study
+from cfpreport.input.dates import impossible_date_message
+from cfpreport.input.study import CompanyImages, ProductImages, Study
 
 # A path inside the document: keys and list indices, e.g. ("products", 0, "activities").
 FieldPath = tuple[str | int, ...]

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from cfpreport.errors import BuildError
-from cfpreport.loading import image_path_problem
+from cfpreport.input.loading import image_path_problem
 
 MAX_WIDTH_MM = 150.0
 MAX_HEIGHT_MM = 110.0

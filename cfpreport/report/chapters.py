@@ -1,14 +1,15 @@
 """The report's chapters, in the seeds' order; each appends blocks to a ModelWriter.
 
-Boilerplate comes from ``templates/text/zh.yaml`` (via :mod:`cfpreport.texts`) with the
-study's facts filled in; numbers come formatted from :mod:`cfpreport.facts`.
-Chapters 4 and 5 (data and results) live in :mod:`cfpreport.chapters_results`.
+Boilerplate comes from ``templates/text/zh.yaml`` (via :mod:`cfpreport.report.texts`) with the
+study's facts filled in; numbers come formatted from :mod:`cfpreport.report.facts`.
+Chapters 4 and 5 (data and results) live in :mod:`cfpreport.report.chapters_results`.
 """
 
 from __future__ import annotations
 
-from cfpreport import statements
-from cfpreport.blocks import (
+from cfpreport.calculation.stages import STAGE_LABELS
+from cfpreport.report import statements
+from cfpreport.report.blocks import (
     BulletList,
     Cell,
     Cover,
@@ -17,13 +18,12 @@ from cfpreport.blocks import (
     SignatureLine,
     Table,
 )
-from cfpreport.chapters_results import calculation, data_collection
-from cfpreport.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
-from cfpreport.facts import NOT_APPLICABLE, Facts, chinese_date, recorded
-from cfpreport.images import read_image
-from cfpreport.report import ModelWriter
-from cfpreport.stages import STAGE_LABELS
-from cfpreport.texts import items, paragraphs, split_paragraphs, text
+from cfpreport.report.chapters_results import calculation, data_collection
+from cfpreport.report.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
+from cfpreport.report.facts import NOT_APPLICABLE, Facts, chinese_date, recorded
+from cfpreport.report.images import read_image
+from cfpreport.report.model import ModelWriter
+from cfpreport.report.texts import items, paragraphs, split_paragraphs, text
 
 __all__ = ["abstract", "annex", "calculation", "company_and_product", "cover",
            "data_collection", "goal_and_scope", "introduction", "recommendations",

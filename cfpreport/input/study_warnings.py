@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cfpreport.calculation.factors import Factor, FactorSet
 from cfpreport.errors import Problem
-from cfpreport.factors import Factor, FactorSet
-from cfpreport.loading import FieldPath, format_path
-from cfpreport.study import Study
+from cfpreport.input.loading import FieldPath, format_path
+from cfpreport.input.study import Study
 
 Rule = Callable[[Study, FactorSet], list[Problem]]
 
@@ -21,7 +21,7 @@ Rule = Callable[[Study, FactorSet], list[Problem]]
 def study_warnings(study: Study, factor_set: FactorSet) -> list[Problem]:
     """Run every rule on a valid study priced with ``factor_set``: those of :data:`RULES`
     (what prints as "/", the factors), then those about the report's statements."""
-    from cfpreport.content_warnings import RULES as CONTENT_RULES  # it imports this module
+    from cfpreport.input.content_warnings import RULES as CONTENT_RULES  # it imports this module
 
     return [problem for rule in [*RULES, *CONTENT_RULES] for problem in rule(study, factor_set)]
 

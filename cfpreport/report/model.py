@@ -1,6 +1,6 @@
 """Build the format-neutral :class:`ReportModel` from a study and its results.
 
-The chapters (``cfpreport.chapters``) append blocks through a :class:`ModelWriter`,
+The chapters (``cfpreport.report.chapters``) append blocks through a :class:`ModelWriter`,
 which numbers headings, tables and figures and collects the table of contents.
 """
 
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cfpreport.blocks import (
+from cfpreport.calculation.calculate import Results
+from cfpreport.input.study import Study
+from cfpreport.report.blocks import (
     Block,
     Cell,
     Figure,
@@ -21,10 +23,8 @@ from cfpreport.blocks import (
     TableOfContents,
     TocEntry,
 )
-from cfpreport.calculate import Results
-from cfpreport.drawing import Drawing
-from cfpreport.facts import gather_facts
-from cfpreport.study import Study
+from cfpreport.report.drawing import Drawing
+from cfpreport.report.facts import gather_facts
 
 TOC_TITLE = "目  录"
 
@@ -99,7 +99,7 @@ class ModelWriter:
 
 def build_report_model(study: Study, results: Results) -> ReportModel:
     """Turn a study and its results into the report's blocks, in the seeds' chapters."""
-    from cfpreport import chapters
+    from cfpreport.report import chapters
 
     facts = gather_facts(study, results)
     writer = ModelWriter()

@@ -21,9 +21,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cfpreport.dates import PartialDate
+from cfpreport.calculation.units import UnitError, parse_factor_unit
 from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
-from cfpreport.loading import (
+from cfpreport.input.dates import PartialDate
+from cfpreport.input.loading import (
     FieldPath,
     Positions,
     format_path,
@@ -32,8 +33,7 @@ from cfpreport.loading import (
     problem_from_pydantic,
     read_text,
 )
-from cfpreport.study import FactorKind
-from cfpreport.units import UnitError, parse_factor_unit
+from cfpreport.input.study import FactorKind
 
 CO2_PER_C = 44 / 12  # molar mass ratio CO2 / C
 SET_NEEDS = "kind:, name:, version: and factors:"

@@ -3,7 +3,7 @@
 The keys are a public contract: users keep study files for years. Unknown keys are
 rejected (``extra="forbid"``) so that a typo never silently drops data. Rules that
 involve the factor set (does the factor exist, does the unit convert) live in
-:mod:`cfpreport.checks`, because the set is chosen at build time.
+:mod:`cfpreport.input.checks`, because the set is chosen at build time.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from cfpreport.dates import PartialDate
-from cfpreport.stages import StageKey
+from cfpreport.calculation.stages import StageKey
+from cfpreport.input.dates import PartialDate
 
 FactorKind = Literal["grid_co2", "electricity_footprint", "fuel_combustion", "transport",
                      "material", "other"]

@@ -10,8 +10,8 @@ import json
 import math
 from typing import Any
 
-from cfpreport.calculate import Results
-from cfpreport.study import Study
+from cfpreport.calculation.calculate import Results
+from cfpreport.input.study import Study
 
 SCHEMA = "cfpreport.results/1"
 

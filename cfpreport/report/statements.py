@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cfpreport.factors import Factor
-from cfpreport.facts import Facts, ProductFact, recorded
-from cfpreport.rounding import shares_from_shown
-from cfpreport.stages import STAGE_LABELS, STAGES
-from cfpreport.units import display_unit, quantity_of
+from cfpreport.calculation.factors import Factor
+from cfpreport.calculation.rounding import shares_from_shown
+from cfpreport.calculation.stages import STAGE_LABELS, STAGES
+from cfpreport.calculation.units import display_unit, quantity_of
+from cfpreport.report.facts import Facts, ProductFact, recorded
 
 NOT_ASSESSED = "未评估"
 

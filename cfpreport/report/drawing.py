@@ -96,7 +96,7 @@ class Drawing:
         """The drawing as PNG bytes, drawn with matplotlib from the same shapes."""
         from matplotlib.figure import Figure
 
-        from cfpreport.charts import MM, png_bytes
+        from cfpreport.report.charts import MM, png_bytes
 
         figure = Figure(figsize=(self.width * MM, self.height * MM))
         axes = figure.add_axes((0, 0, 1, 1))

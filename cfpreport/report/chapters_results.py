@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from cfpreport import charts, statements
-from cfpreport.blocks import BulletList, Cell, LegendEntry
-from cfpreport.chapters_scope import LIMITATIONS_SECTION
-from cfpreport.factors import Factor, FactorSet, load_gwp_sets
-from cfpreport.facts import (
+from cfpreport.calculation.factors import Factor, FactorSet, load_gwp_sets
+from cfpreport.calculation.stages import STAGE_SHORT_LABELS, STAGES
+from cfpreport.calculation.units import display_unit
+from cfpreport.report import charts, statements
+from cfpreport.report.blocks import BulletList, Cell, LegendEntry
+from cfpreport.report.chapters_scope import LIMITATIONS_SECTION
+from cfpreport.report.facts import (
     DERIVED_SIGNIFICANT_DIGITS,
     NOT_APPLICABLE,
     Facts,
@@ -15,10 +17,8 @@ from cfpreport.facts import (
     recorded,
     recorded_percent,
 )
-from cfpreport.report import ModelWriter
-from cfpreport.stages import STAGE_SHORT_LABELS, STAGES
-from cfpreport.texts import items, paragraphs, text
-from cfpreport.units import display_unit
+from cfpreport.report.model import ModelWriter
+from cfpreport.report.texts import items, paragraphs, text
 
 # Small enough that the pie and its legend fit under a results table on the page where
 # chapter 5 begins, so the chart does not leave half a page blank before it.

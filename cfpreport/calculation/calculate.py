@@ -1,7 +1,7 @@
 """The calculation: activity data x emission factors, per stage and per product.
 
 Pure functions over DataFrames; no formatting except the display table, which is
-built by :mod:`cfpreport.rounding` rules in :func:`display_tables`. Full precision
+built by :mod:`cfpreport.calculation.rounding` rules in :func:`display_tables`. Full precision
 everywhere else, in kg CO2e per functional unit.
 
 Columns of ``Results.activities`` (one row per activity, study order):
@@ -23,11 +23,11 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from cfpreport import rounding
-from cfpreport.factors import FactorSet, load_gwp_sets
-from cfpreport.stages import STAGES
-from cfpreport.study import Study
-from cfpreport.units import conversion_factor
+from cfpreport.calculation import rounding
+from cfpreport.calculation.factors import FactorSet, load_gwp_sets
+from cfpreport.calculation.stages import STAGES
+from cfpreport.calculation.units import conversion_factor
+from cfpreport.input.study import Study
 
 KG_PER_DISPLAY_UNIT = {"kg": 1.0, "t": 1000.0}
 
@@ -149,7 +149,7 @@ def unit_conversions(priced: pd.DataFrame) -> pd.Series:
 
 def display_tables(activities: pd.DataFrame, stages: pd.DataFrame, totals: pd.DataFrame,
                    settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Add shown values and shares (see :mod:`cfpreport.rounding` for the rules).
+    """Add shown values and shares (see :mod:`cfpreport.calculation.rounding` for the rules).
 
     Every shown value is its own exact value rounded; none is adjusted to make a sum.
     """

@@ -1,7 +1,7 @@
 """The format-neutral report model: a flat list of blocks plus document metadata.
 
 A :class:`ReportModel` is what both renderers see. Every string in it is final:
-numbers are already formatted (by :mod:`cfpreport.rounding`, via the report builder)
+numbers are already formatted (by :mod:`cfpreport.calculation.rounding`, via the report builder)
 and renderers only lay blocks out. Each block type has exactly one HTML template
 (``templates/blocks/<kind>.html.j2``) and one Word writer (``render/docx.py``); a
 parity test keeps the two sides in step.
@@ -106,7 +106,7 @@ class Figure:
     # A chart's legend as text beside the image, so its numbers are real, searchable
     # text in the PDF and the Word file (not pixels), drawn from the same strings.
     legend: list[LegendEntry] = field(default_factory=list)
-    # The same picture as vector SVG with real text (cfpreport.drawing): the PDF and
+    # The same picture as vector SVG with real text (cfpreport.report.drawing): the PDF and
     # HTML show it; Word, which python-docx cannot give SVG, shows the PNG twin.
     svg: str | None = None
 

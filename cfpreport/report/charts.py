@@ -1,5 +1,5 @@
 """Charts: the stage pie as PNG (matplotlib's object API, no pyplot state), and the
-system-boundary diagram as a :class:`~cfpreport.drawing.Drawing` (SVG with real text
+system-boundary diagram as a :class:`~cfpreport.report.drawing.Drawing` (SVG with real text
 for the PDF, a PNG twin for Word).
 
 Charts take final strings for every label: the numbers they print are formatted by
@@ -17,9 +17,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from cfpreport.assets import font_path
-from cfpreport.blocks import text_runs
-from cfpreport.drawing import Arrow, Drawing, Rect, Shape, Text, clean
 from cfpreport.render.textfit import PT_MM, widest_unit_mm, wrap
+from cfpreport.report.blocks import text_runs
+from cfpreport.report.drawing import Arrow, Drawing, Rect, Shape, Text, clean
 
 DPI = 200
 MM = 1 / 25.4  # inches per millimetre

@@ -1,7 +1,7 @@
 """Facts about a study and its results, formatted once, shared by every chapter.
 
 This is where numbers become strings for the report: stage values and shares come
-from :mod:`cfpreport.rounding` via ``Results``; amounts and factor values are written
+from :mod:`cfpreport.calculation.rounding` via ``Results``; amounts and factor values are written
 here with :func:`quantity`. Chapters and renderers never format numbers themselves.
 """
 
@@ -14,10 +14,10 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from cfpreport.calculate import Results
-from cfpreport.factors import Factor
-from cfpreport.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
-from cfpreport.study import Product, Study
+from cfpreport.calculation.calculate import Results
+from cfpreport.calculation.factors import Factor
+from cfpreport.calculation.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.input.study import Product, Study
 
 BOUNDARY_LABELS = {"cradle-to-grave": "摇篮到坟墓", "cradle-to-gate": "摇篮到大门"}
 BOUNDARY_PHRASES = {"cradle-to-grave": "从原材料获取到产品处置阶段",

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from cfpreport.calculation.factors import Factor, FactorSet, find_factor_set, load_gwp_sets
+from cfpreport.calculation.units import UnitError, conversion_factor, parse_factor_unit
 from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
-from cfpreport.factors import Factor, FactorSet, find_factor_set, load_gwp_sets
-from cfpreport.loading import LoadedStudy, did_you_mean
-from cfpreport.study import Activity, Study, StudyFactor, StudyScope
-from cfpreport.units import UnitError, conversion_factor, parse_factor_unit
+from cfpreport.input.loading import LoadedStudy, did_you_mean
+from cfpreport.input.study import Activity, Study, StudyFactor, StudyScope
 
 DEFAULT_SET = StudyScope.model_fields["factor_set"].default
 DEFAULT_GWP = StudyScope.model_fields["gwp"].default
