@@ -98,6 +98,9 @@ def test_each_statement_follows_its_fact(case):
         assert "产品使用阶段无活动数据，未纳入本次评价" in text
         reason = "用户侧用电不在企业控制范围内"
         assert (reason in text) == (case["empty_use"] == "reason")
+    # no team named, so no working group was formed and nobody confirms one
+    assert "组建了碳足迹评价工作组" not in text and "特此证明" not in text
+    assert "评价结果的预期应用：未评估" in text
     # every product is named with its model
     for index in range(1, case["products"] + 1):
         assert f"开关柜{index}（KYN-{index}）" in text
@@ -178,3 +181,16 @@ def test_every_number_in_chapters_4_and_5_is_the_rounding_of_its_exact_value(cas
                      if label != "合计" and value != "/"}
         assert with_data == {STAGE_LABELS[key]: rounded(kg)
                              for key, kg in product["stages"].items()}
+
+
+def test_a_named_team_is_said_to_have_done_the_work_and_confirmed_by_the_company():
+    study = generated_study(materials=False, gases=False, factor_set="cn-2024",
+                            empty_use="data", products=1)
+    data = study.model_dump(mode="json")
+    data["report"]["team"] = [{"name": "张三", "role": "组长"}]
+    data["report"]["site_days"] = 1.5
+    data["study"]["intended_application"] = ["同类产品对标"]
+    text = everything(report_of(Study.model_validate(data))[1])
+    assert "某认证机构组建了碳足迹评价工作组（成员见附件 1）" in text
+    assert "进行了 1.5 天的数据收集" in text and "特此证明" in text
+    assert "评价结果的预期应用如下：" in text and "同类产品对标" in text

@@ -17,6 +17,7 @@ from cfpreport.report.statements import BOUNDARY_STAGES
 
 #: The ISO 14067 clause 7.3 questions a study answers with a key of ``study:``.
 ISO_QUESTIONS = {
+    "intended_application": "3.1 预期应用 (intended application, a list)",
     "intended_audience": "3.1 预期受众 (intended audience)",
     "biogenic_carbon": "3.2 生物源碳 (biogenic carbon)",
     "land_use_change": "3.2 土地利用变化 (land-use change)",

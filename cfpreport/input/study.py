@@ -26,10 +26,9 @@ DEFAULT_STANDARDS = [
     "GB/T 24067-2024/ISO 14067:2018 《温室气体产品碳足迹 量化要求和指南》",
 ]
 
-DEFAULT_ALLOCATION = (
-    "由于各车间用电量、能源消耗量未按产品及工序分开统计，本次评价按产品的年产量"
-    "（物理产出）将全厂年度活动数据分配至单位产品。"
-)
+# Printed only when some activity has basis: annual, which is what it says; the study's
+# own `allocation:` text says why (the seeds: plant meters are not per product).
+DEFAULT_ALLOCATION = "本次评价按产品的年产量（物理产出）将全厂年度活动数据分配至单位产品。"
 
 DEFAULT_RECOMMENDATIONS = [
     "建立文档管理规范，保存、维护有关温室气体年度报告的文档和数据记录，确保相关文档在第三方核查"
@@ -121,7 +120,7 @@ class StudyScope(Model):
     recommendations: list[str] = Field(default_factory=lambda: list(DEFAULT_RECOMMENDATIONS))
     # What ISO 14067 clause 7.3 asks a CFP study report to state. A question left
     # unanswered (None) prints as 未评估, never as an invented claim.
-    intended_application: list[str] | None = None  # None: the seeds' list of uses
+    intended_application: list[str] | None = None
     intended_audience: str | None = None
     pcr: str | None = None  # the product category rules used, or 无
     critical_review: str | None = None  # by whom, or 未进行鉴定性评审

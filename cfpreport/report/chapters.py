@@ -174,10 +174,11 @@ def annex(writer: ModelWriter, facts: Facts) -> None:
     writer.heading(2, "附件 1：产品碳足迹评价组成员名单", numbered=False)
     rows = [[Cell(m.name), Cell(m.role), Cell(m.organization or "/"), Cell(m.certificate or "/")]
             for m in report.team] or [[Cell("/"), Cell("/"), Cell("/"), Cell("/")]]
-    writer.add(Table("annex-team", "", "评价组成员名单",
+    writer.add(Table("annex-team", "", "产品碳足迹评价组成员名单",
                      [[Cell("姓名"), Cell("组内职务"), Cell("工作单位"), Cell("证书编号")]],
                      rows, [16, 14, 40, 30]))
-    site_days = recorded(report.site_days) if report.site_days else ""
-    writer.paragraph(text("annex_team_intro", site_days=site_days))
+    if report.team:  # the company confirms the team it names; no team, nothing to confirm
+        site_days = recorded(report.site_days) if report.site_days else ""
+        writer.paragraph(text("annex_team_intro", site_days=site_days))
     writer.add(SignatureBlock([SignatureLine("企业代表", "", "签字")], date_label="日期",
                               seal_label="（企业盖章）"))

@@ -31,7 +31,8 @@ DATA_TYPE_LABELS = {"primary": "初级", "secondary": "次级"}
 def data_collection(writer: ModelWriter, facts: Facts) -> None:
     writer.heading(1, "数据收集")
     writer.heading(2, "数据收集说明")
-    writer.paragraphs(paragraphs("collection", **facts.common()))
+    writer.paragraphs(paragraphs("collection", team=bool(facts.study.report.team),
+                                 **facts.common()))
     writer.heading(2, "活动水平数据")
     for product in facts.products:
         activity_table(writer, facts, product)

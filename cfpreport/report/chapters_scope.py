@@ -56,8 +56,11 @@ def goal(writer: ModelWriter, facts: Facts) -> None:
     scope = facts.study.study
     writer.heading(2, "评价目的")
     writer.paragraphs(paragraphs("goal_purpose", **common))
-    uses = scope.intended_application or items("goal_uses", **common)
-    writer.add(BulletList(list(uses), ordered=True))
+    if scope.intended_application:
+        writer.paragraph(text("goal_uses_intro"))
+        writer.add(BulletList(list(scope.intended_application), ordered=True))
+    else:
+        writer.paragraph(text("goal_uses_not_assessed"))
     writer.paragraph(text("goal_audience", audience=scope.intended_audience or NOT_ASSESSED))
 
 
