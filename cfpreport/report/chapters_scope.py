@@ -79,12 +79,9 @@ def functional_unit(writer: ModelWriter, facts: Facts) -> None:
 def system_boundary(writer: ModelWriter, facts: Facts) -> None:
     """3.2.2: the boundary table (what each stage includes) and the diagram."""
     writer.heading(3, "系统边界")
-    empty = statements.empty_stages(facts)
-    excluded = [{"label": STAGE_LABELS[key], "reason": statements.exclusion_reason(facts, key)}
-                for key in empty]
     writer.paragraph(text("boundary", boundary_table=writer.reserve_table_number(),
                           boundary_figure=writer.reserve_figure_number(),
-                          excluded_stages=excluded, **facts.common()))
+                          excluded=statements.empty_stages_sentence(facts), **facts.common()))
     rows = [boundary_row(facts, key) for key in STAGES]
     header = [[Cell("阶段"), Cell("包含的过程"), Cell("未包含的过程或未纳入的原因")]]
     products = "、".join(product.display_name for product in facts.products)

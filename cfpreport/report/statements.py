@@ -139,16 +139,7 @@ def limitations(facts: Facts) -> list[Limitation]:
     empty = empty_stages(facts)
     if empty:
         labels = "、".join(STAGE_LABELS[stage] for stage in empty)
-        given = {stage: exclusion_reason(facts, stage) for stage in empty}
-        if not any(given.values()):
-            why = "研究未说明原因"
-        elif len(empty) == 1:
-            why = f"原因：{given[empty[0]]}"
-        else:
-            why = "；".join(f"{STAGE_LABELS[stage]}：{reason or '研究未说明原因'}"
-                           for stage, reason in given.items())
-        found.append(Limitation(f"{labels}无活动数据，未纳入评价",
-                                f"{labels}无活动数据，未纳入本次评价（{why}）。"))
+        found.append(Limitation(f"{labels}无活动数据，未纳入评价", empty_stages_sentence(facts)))
     if "raw_material_acquisition" in set(facts.results.activities["stage"]) and \
             not material_rows(facts):
         found.append(Limitation(
@@ -171,6 +162,23 @@ def limitations(facts: Facts) -> list[Limitation]:
         "本次评价仅对不确定性的来源作定性说明，未对结果的不确定性作定量分析。"))
     found += [Limitation(text, text) for text in facts.study.study.limitations]
     return found
+
+
+def empty_stages_sentence(facts: Facts) -> str:
+    """'仓储阶段、产品使用阶段无活动数据，未纳入本次评价（研究未说明原因）。', or ''."""
+    empty = empty_stages(facts)
+    if not empty:
+        return ""
+    given = {stage: exclusion_reason(facts, stage) for stage in empty}
+    if not any(given.values()):
+        why = "研究未说明原因"
+    elif len(empty) == 1:
+        why = f"原因：{given[empty[0]]}"
+    else:
+        why = "；".join(f"{STAGE_LABELS[stage]}：{reason or '研究未说明原因'}"
+                       for stage, reason in given.items())
+    labels = "、".join(STAGE_LABELS[stage] for stage in empty)
+    return f"{labels}无活动数据，未纳入本次评价（{why}）。"
 
 
 def special_statements(facts: Facts) -> list[tuple[str, str | None]]:
