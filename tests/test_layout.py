@@ -342,3 +342,19 @@ def test_a_formula_breaks_between_terms_only(built):
     html = built["ring-main-unit"].html
     formula = html.split('<p class="formula">', 1)[1].split("</p>", 1)[0]
     assert '<span class="term">E产品处置</span>' in formula
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_a_paragraph_introducing_a_short_table_shares_its_page(built, sample):
+    model, pages = built[sample].model, built[sample].pages
+    blocks = model.blocks
+    checked = 0
+    for before, block in zip(blocks, blocks[1:], strict=False):
+        if isinstance(block, Table) and block.keep_together and block.number and \
+                getattr(before, "kind", "") == "paragraph" and before.style == "body":
+            ending = plain(before.text)[-12:]
+            paragraph_pages = [i for i, page in enumerate(pages) if ending in squash(page)]
+            caption_pages = pages_with(pages, f"{block.number}{block.caption}")
+            assert set(paragraph_pages) & set(caption_pages), block.caption
+            checked += 1
+    assert checked >= 3

@@ -226,7 +226,9 @@ def write_heading(target: Target, block: Heading) -> None:
 
 def write_paragraph(target: Target, block: Paragraph) -> None:
     """A paragraph in the style named by the model (body, note, center, formula)."""
-    target.paragraph(block.text, PARAGRAPH_STYLES[block.style])
+    paragraph = target.paragraph(block.text, PARAGRAPH_STYLES[block.style])
+    if kept_with_next(block, target.following):
+        paragraph.paragraph_format.keep_with_next = True
 
 
 def write_bullet_list(target: Target, block: BulletList) -> None:

@@ -169,11 +169,20 @@ BLOCK_TYPES: tuple[type, ...] = Block.__args__
 
 
 def kept_with_next(block: Block, following: Block | None) -> bool:
-    """Whether a block must share its page with the next one: a form table (the summary
-    sheet) with the signatures under it, which sign its results. Decided here so that
-    the PDF and the Word file keep the same blocks together."""
-    return (isinstance(block, Table) and block.style == "form"
-            and isinstance(following, SignatureBlock))
+    """Whether a block must share its page with the next one. Decided here so that the
+    PDF and the Word file keep the same blocks together:
+
+    * a form table (the summary sheet) with the signatures under it, which sign its
+      results;
+    * a paragraph with the short table or the figure right after it, which it
+      introduces ("…如表 4-2 所示"), so that it never stands alone at a page's foot.
+    """
+    if isinstance(block, Table) and block.style == "form":
+        return isinstance(following, SignatureBlock)
+    if isinstance(block, Paragraph) and block.style == "body":
+        return isinstance(following, Figure) or (
+            isinstance(following, Table) and following.keep_together)
+    return False
 
 
 @dataclass(frozen=True)
