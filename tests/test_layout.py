@@ -8,6 +8,7 @@ wide enough for their labels; the HTML names no path of the machine that built i
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import struct
 import unicodedata
@@ -349,7 +350,7 @@ def test_a_paragraph_introducing_a_short_table_shares_its_page(built, sample):
     model, pages = built[sample].model, built[sample].pages
     blocks = model.blocks
     checked = 0
-    for before, block in zip(blocks, blocks[1:], strict=False):
+    for before, block in itertools.pairwise(blocks):
         if isinstance(block, Table) and block.keep_together and block.number and \
                 getattr(before, "kind", "") == "paragraph" and before.style == "body":
             ending = plain(before.text)[-12:]
