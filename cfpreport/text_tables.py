@@ -41,9 +41,13 @@ def results_text(study: Study, results: Results) -> str:
         total = totals.loc[product.id]
         rows.append(["合计 total", total["shown"], f"{total['shares_total']} %"])
         title = f"\n{product.name} {product.model or ''} ({product.functional_unit})".rstrip()
-        note = "" if total["shares_add_up"] else (
-            "\nnote: shares are computed from the shown values and add up to "
-            f"{total['shares_total']} % (set study.shares: largest-remainder to force 100.00 %)")
+        note = "" if total["stages_add_up"] else (
+            "\nnote: each value is rounded on its own, so the stages need not add up to the "
+            "total (因数值修约，分项之和与合计可能存在微小差异)")
+        if not total["shares_add_up"]:
+            note += ("\nnote: shares are computed from the shown values and add up to "
+                     f"{total['shares_total']} % (set study.shares: largest-remainder to force "
+                     "100.00 %)")
         blocks.append(title + "\n" + table(["stage", unit, "share"], rows, right={1, 2}) + note)
     return "\n".join(blocks)
 

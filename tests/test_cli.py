@@ -36,6 +36,14 @@ def test_calc_prints_a_table_per_product():
     assert "0.0677" in result.output and "0.0508" in result.output
     assert "99.98 %" in result.output  # and the note saying why
     assert "largest-remainder" in result.output
+    assert "need not add up" not in result.output  # seed 000's stages do add up
+
+
+def test_calc_notes_stages_that_do_not_add_up_to_the_total():
+    result = CliRunner().invoke(main, ["calc", str(XINGYUE)])
+    assert result.exit_code == 0, result.output
+    assert "9.9565" in result.output and "15.0006" in result.output
+    assert "因数值修约，分项之和与合计可能存在微小差异" in result.output
 
 
 def test_calc_json_follows_the_contract():
@@ -61,6 +69,8 @@ def test_calc_json_follows_the_contract():
     assert first["factor_value"] == 0.5366 and first["factor_unit"] == "kgCO2/kWh"
     assert first["kgco2e"] == pytest.approx(22.6998, abs=1e-4)
     assert sum(breaker["stages"].values()) == pytest.approx(breaker["total_kgco2e"])
+    assert first["display"] == {"value": "0.0227"} and first["data_type"] == "primary"
+    assert breaker["display"]["stages_add_up"] is True
 
 
 def test_calc_json_gas_rows_name_the_gas():
