@@ -127,41 +127,57 @@ def electricity_coverage(factor: Factor) -> str:
 
 
 def limitations(facts: Facts) -> list[Limitation]:
-    """Every limitation the report states, in the order chapter 3 lists them."""
-    found: list[Limitation] = []
-    grid = grid_co2_factors(facts)
-    if grid:
-        found.append(Limitation(
-            "电力采用仅含 CO2 的电网排放因子，未包括上游及输配电损耗",
-            "电力采用的" + "、".join(factor_citation(f) for f in grid) + "仅含二氧化碳，"
-            "未包括电力上游及输配电损耗的排放；GB/T 24067-2024 要求电力的碳足迹包括上述部分，"
-            "结果可能偏低。"))
-    empty = empty_stages(facts)
-    if empty:
-        labels = "、".join(STAGE_LABELS[stage] for stage in empty)
-        found.append(Limitation(f"{labels}无活动数据，未纳入评价", empty_stages_sentence(facts)))
-    if "raw_material_acquisition" in set(facts.results.activities["stage"]) and \
-            not material_rows(facts):
-        found.append(Limitation(
-            "原材料本身的生产排放未计入",
-            "原辅料获取阶段未收集原材料（如钢材、铜材、塑料）的用量及其排放因子，"
-            "原材料本身生产过程的排放未计入。"))
-    unverified = [f for f in facts.used_factors if not f.verified]
-    if unverified:
-        found.append(Limitation(
-            "部分排放因子未经核对",
-            "部分排放因子（" + "、".join(f.name for f in unverified) + "）的数值未经核对，"
-            "见第 4 章排放因子表的注。"))
-    unassessed = [name for name, answer in special_statements(facts) if answer is None]
-    if unassessed:
-        found.append(Limitation(
-            "、".join(unassessed) + "未评估",
-            "、".join(unassessed) + "未评估。"))
-    found.append(Limitation(
-        "未定量评估结果的不确定性",
-        "本次评价仅对不确定性的来源作定性说明，未对结果的不确定性作定量分析。"))
+    """Every limitation the report states, in the order chapter 3 lists them: those the
+    facts show, then the study's own."""
+    found = [rule(facts) for rule in (co2_only_electricity, stages_left_out, no_material_data,
+                                      unverified_factors, unanswered_statements)]
+    found.append(Limitation("未定量评估结果的不确定性",
+                            "本次评价仅对不确定性的来源作定性说明，未对结果的不确定性作定量分析。"))
     found += [Limitation(text, text) for text in facts.study.study.limitations]
-    return found
+    return [limitation for limitation in found if limitation is not None]
+
+
+def co2_only_electricity(facts: Facts) -> Limitation | None:
+    grid = grid_co2_factors(facts)
+    if not grid:
+        return None
+    return Limitation(
+        "电力采用仅含 CO2 的电网排放因子，未包括上游及输配电损耗",
+        "电力采用的" + "、".join(factor_citation(f) for f in grid) + "仅含二氧化碳，"
+        "未包括电力上游及输配电损耗的排放；GB/T 24067-2024 要求电力的碳足迹包括上述部分，"
+        "结果可能偏低。")
+
+
+def stages_left_out(facts: Facts) -> Limitation | None:
+    empty = empty_stages(facts)
+    if not empty:
+        return None
+    labels = "、".join(STAGE_LABELS[stage] for stage in empty)
+    return Limitation(f"{labels}无活动数据，未纳入评价", empty_stages_sentence(facts))
+
+
+def no_material_data(facts: Facts) -> Limitation | None:
+    """Raw-material acquisition has data (e.g. electricity) but no material itself."""
+    if "raw_material_acquisition" not in set(facts.results.activities["stage"]) or \
+            material_rows(facts):
+        return None
+    return Limitation("原材料本身的生产排放未计入",
+                      "原辅料获取阶段未收集原材料（如钢材、铜材、塑料）的用量及其排放因子，"
+                      "原材料本身生产过程的排放未计入。")
+
+
+def unverified_factors(facts: Facts) -> Limitation | None:
+    unverified = [f.name for f in facts.used_factors if not f.verified]
+    if not unverified:
+        return None
+    return Limitation("部分排放因子未经核对",
+                      "部分排放因子（" + "、".join(unverified) + "）的数值未经核对，"
+                      "见第 4 章排放因子表的注。")
+
+
+def unanswered_statements(facts: Facts) -> Limitation | None:
+    unassessed = "、".join(name for name, answer in special_statements(facts) if answer is None)
+    return Limitation(f"{unassessed}未评估", f"{unassessed}未评估。") if unassessed else None
 
 
 def empty_stages_sentence(facts: Facts) -> str:
