@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cfpreport.pipeline import load_and_calculate
@@ -221,3 +223,21 @@ def test_zero_total_gives_zero_shares_not_an_error():
     results = priced(study)
     assert results.stages.loc[0, "share"] == "0.00"
     assert total(results, "p1")["shown"] == "0.0000"
+
+
+def test_fast_rounding_agrees_with_exact_decimal_rounding_everywhere():
+    """The binary fast path must give the exact decimal answer, ties included."""
+    import numpy as np
+
+    from cfpreport.calculation.rounding import exact, round_half_up, shown_values
+
+    rng = np.random.default_rng(11)
+    values = [*rng.uniform(0, 1000, 20_000), *10 ** rng.uniform(-9, 15, 20_000)]
+    # exact ties at 2 to 6 decimals, and their neighbours one ulp away
+    ties = [float(f"{whole}.{digits}5") for whole in (0, 1, 17, 12345)
+            for digits in ("", "0", "12", "999", "1234")]
+    values += ties + [np.nextafter(t, 0) for t in ties] + [np.nextafter(t, 1e9) for t in ties]
+    for kg_per_unit, decimals in ((1.0, 4), (1000.0, 4), (1.0, 2), (1000.0, 6), (1.0, 0)):
+        shift = -Decimal(kg_per_unit).adjusted()
+        expected = [round_half_up(exact(v).scaleb(shift), decimals) for v in values]
+        assert shown_values(values, kg_per_unit, decimals) == expected

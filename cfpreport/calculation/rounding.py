@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal
 
+import numpy as np
+
 SHARE_DECIMALS = 2
 HUNDRED_PERCENT = Decimal(100)
 
@@ -44,11 +46,25 @@ def shown_values(kgco2e: Iterable[float], kg_per_unit: float, decimals: int
                  ) -> list[Decimal]:
     """Round each value in kg CO2e to the display unit (1 kg or 1000 kg) and decimals.
 
-    The units are powers of ten, so changing unit moves the decimal point: exact.
+    The units are powers of ten, so changing unit moves the decimal point: exact. Most
+    values are nowhere near a tie, and for them binary arithmetic already gives the
+    exact answer (its error is far below the distance to the tie); only values within
+    that error of a tie, or too large for it, take the exact decimal path.
     """
+    values = np.asarray(list(kgco2e) if not hasattr(kgco2e, "__array__") else kgco2e,
+                        dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values / kg_per_unit * 10.0**decimals
+        below = np.floor(scaled)
+        fraction = scaled - below
+        doubt = np.abs(scaled) * 1e-15 + 1e-9  # the float error of `scaled`, with room
+        clear = (np.abs(fraction - 0.5) > doubt) & (np.abs(scaled) < 2.0**50)
+        nearest = np.where(fraction > 0.5, below + 1, below)
     shift = -Decimal(kg_per_unit).adjusted()  # 1000 kg per t: three places left
-    return [round_half_up(exact(value).scaleb(shift, context=_CONTEXT), decimals)
-            for value in kgco2e]
+    return [Decimal(int(units)).scaleb(-decimals) if is_clear else
+            round_half_up(exact(value).scaleb(shift, context=_CONTEXT), decimals)
+            for is_clear, units, value in zip(clear.tolist(), nearest.tolist(),
+                                              values.tolist(), strict=True)]
 
 
 def text(value: Decimal) -> str:
