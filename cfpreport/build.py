@@ -1,15 +1,14 @@
 """build_report(): study file -> PDF, DOCX, results JSON (and HTML), written whole.
 
-The recipe, step by step: load and check the study, price it, build the report
-model, render each requested format to memory, then move every file into place.
-A failure anywhere before the last step leaves the output folder untouched.
+The recipe, step by step: load and check the study, price it, lock its report number
+in the output folder, build the report model, render each requested format to memory,
+then write the files as one set (:mod:`cfpreport.output`). A failure anywhere before
+the last step leaves the output folder as it was.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from cfpreport.calculation.results_json import dumps, results_document
 from cfpreport.errors import CfpError, Problem
+from cfpreport.output import OutputFolder
 from cfpreport.pipeline import load_and_calculate
 from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
 from cfpreport.report.model import build_report_model
@@ -40,12 +40,13 @@ class BuildRecord:
     warnings: list[Problem] = field(default_factory=list)  # see cfpreport.input.study_warnings
 
 
-def build_report(study_path: str | Path, out_dir: str | Path,
+def build_report(study_path: str | Path, out_dir: str | Path | OutputFolder,
                  formats: Iterable[str] = DEFAULT_FORMATS,
                  factor_set: str | None = None, pdf_worker: PdfWorker | None = None,
                  strict: bool = False) -> BuildRecord:
     """Build the report of one study into ``out_dir``; raise CfpError for bad input
-    (and, with ``strict``, for warnings). The record carries the study's warnings.
+    (and, with ``strict``, for warnings) and for an output folder that cannot take the
+    files (OutputError). The record carries the study's warnings.
 
     Pass an open :class:`PdfWorker` to render the PDF in its process (the CLI opens
     one per run, so a batch shares it); without one, a worker is started for the call.
@@ -58,17 +59,19 @@ def build_report(study_path: str | Path, out_dir: str | Path,
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise CfpError(f"unknown format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    folder = out_dir if isinstance(out_dir, OutputFolder) else OutputFolder(out_dir)
     seconds: dict[str, float] = {}
     with timed(seconds, "calculate"):
         calculated = load_and_calculate(study_path, factor_set, strict)
     study, results = calculated.study, calculated.results
-    with timed(seconds, "model"):
-        model = build_report_model(study, results)
-    contents = render_all(model, study, results, formats, seconds, pdf_worker)
     number = study.report.number
-    out_dir = Path(out_dir)
-    outputs = {fmt: out_dir / f"{number}.{fmt}" for fmt in formats}
-    write_all({outputs[fmt]: data for fmt, data in contents.items()})
+    with folder.report(number, study_path) as output:
+        with timed(seconds, "model"):
+            model = build_report_model(study, results)
+        contents = render_all(model, study, results, formats, seconds, pdf_worker)
+        with timed(seconds, "write"):
+            written = output.commit({f"{number}.{fmt}": data for fmt, data in contents.items()})
+    outputs = {fmt: written[f"{number}.{fmt}"] for fmt in formats}
     totals = {row.product: f"{row.shown} {results.display_unit}"
               for row in results.products.itertuples()}
     return BuildRecord(Path(study_path), number, results.factor_set.name, outputs, totals,
@@ -81,15 +84,19 @@ def build_reports(studies: Iterable[str | Path], out_dir: str | Path,
                   ) -> Iterator[tuple[Path, BuildRecord | CfpError]]:
     """Build several studies, yielding each one's record, or its error: one bad study
     does not stop the others. One PDF worker serves them all.
+
+    An output folder that cannot be written raises OutputError before any study is
+    built; a second study with a report number already written in this run is an error.
     """
     formats = tuple(formats)
-    if pdf_worker is None:
+    if pdf_worker is None and "pdf" in formats:
         with PdfWorker() as worker:
             yield from build_reports(studies, out_dir, formats, factor_set, worker, strict)
         return
+    folder = OutputFolder(out_dir)
     for path in studies:
         try:
-            yield Path(path), build_report(path, out_dir, formats, factor_set, pdf_worker,
+            yield Path(path), build_report(path, folder, formats, factor_set, pdf_worker,
                                            strict)
         except CfpError as error:
             yield Path(path), error
@@ -105,6 +112,23 @@ def render_all(model, study, results, formats: tuple[str, ...], seconds: dict[st
     pdf_ready = None
     if "pdf" in formats:
         pdf_ready = pdf_worker.submit(render_html(model), [study.folder])
+    try:
+        render_in_process(model, study, results, formats, seconds, contents)
+    except BaseException:
+        if pdf_ready is not None:
+            pdf_worker.cancel()  # nobody will wait for it: stop the render now
+        raise
+    if pdf_ready is not None:
+        contents["pdf"] = pdf_ready()
+        seconds["pdf (until ready)"] = time.perf_counter() - start
+    return {fmt: contents[fmt] for fmt in formats}
+
+
+def render_in_process(model, study, results, formats: tuple[str, ...],
+                      seconds: dict[str, float], contents: dict[str, bytes]) -> None:
+    """Render the formats other than the PDF into ``contents``."""
+    from cfpreport.render.html import render_html
+
     if "html" in formats:
         with timed(seconds, "html"):
             contents["html"] = render_html(model, standalone=True).encode("utf-8")
@@ -115,34 +139,6 @@ def render_all(model, study, results, formats: tuple[str, ...], seconds: dict[st
 
         with timed(seconds, "docx"):
             contents["docx"] = docx_bytes(model)
-    if pdf_ready is not None:
-        contents["pdf"] = pdf_ready()
-        seconds["pdf (until ready)"] = time.perf_counter() - start
-    return {fmt: contents[fmt] for fmt in formats}
-
-
-def write_all(files: dict[Path, bytes]) -> None:
-    """Write each file to a temporary name beside it, then rename it into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.chmod(temp, 0o666 & ~current_umask())  # mkstemp makes files private
-            staged.append((Path(temp), path))
-        for temp, path in staged:
-            os.replace(temp, path)
-    finally:
-        for temp, _ in staged:
-            temp.unlink(missing_ok=True)
-
-
-def current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 class timed:

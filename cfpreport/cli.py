@@ -168,19 +168,25 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 
     Warnings (see `validate`) go to stderr; the report is still built unless --strict.
     With several studies, one that fails is reported and the others are still built.
+    A report's files are written as one set, locked against another build of the same
+    report number into OUTPUT (see README, "The report").
     """
+    import contextlib
+
     from cfpreport.render.pdf_worker import PdfWorker
 
     failed = 0
     # The PDF worker starts before the heavy imports, so WeasyPrint loads meanwhile.
-    with PdfWorker() as pdf_worker:
+    with PdfWorker() if "pdf" in formats else contextlib.nullcontext() as pdf_worker:
         from cfpreport.build import build_reports
 
         for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker,
                                            strict):
             if isinstance(outcome, CfpError):
                 failed += 1
-                click.echo(f"{path}: not built\n{outcome}", err=True)
+                message = str(outcome)
+                click.echo(f"{path}: not built" + ("\n" if "\n" in message else ": ") + message,
+                           err=True)
                 continue
             for problem in outcome.warnings:
                 click.echo(str(problem), err=True)
@@ -188,7 +194,8 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
             totals = "; ".join(f"{pid} {total}" for pid, total in outcome.totals.items())
             click.echo(f"{path}: {files}  ({totals})")
     if failed:
-        click.echo(f"{failed} of {len(studies)} studies failed", err=True)
+        if len(studies) > 1:
+            click.echo(f"{failed} of {len(studies)} studies failed", err=True)
         raise SystemExit(1)
 
 

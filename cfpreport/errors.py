@@ -82,3 +82,15 @@ class OutputExistsError(CfpError):
 
 class BuildError(CfpError):
     """A report could not be built from a valid study (for example a missing image)."""
+
+
+class OutputError(CfpError):
+    """The output folder cannot take a report: under a file, read-only, full, ..."""
+
+
+class OutputBusyError(OutputError):
+    """Another build is writing the same report number into the same folder now."""
+
+
+class DuplicateReportError(OutputError):
+    """Two studies of one run have the same report number and output folder."""

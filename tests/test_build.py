@@ -215,3 +215,72 @@ def test_units_print_in_canonical_form(built):
     for text in (normalise("\n".join(pages)), normalise(word)):
         assert "12m³" in text and "0.32MWh" in text and "226t·km" in text
         assert "m3" not in text.replace("Nm3", "")
+
+
+# --- the write phase: one set per report number, prompt errors -------------------------
+
+def same_number_study(tmp_path: Path, folder: str, product: str) -> Path:
+    """A copy of XINGYUE (report T410086-05) whose product is named ``product``."""
+    study = tmp_path / folder / "study.yaml"
+    shutil.copytree(XINGYUE.parent, study.parent)
+    text = study.read_text(encoding="utf-8").replace("    name: 电能计量箱\n",
+                                                     f"    name: {product}\n", 1)
+    study.write_text(text, encoding="utf-8")
+    return study
+
+
+def test_two_studies_with_one_report_number_in_one_run(tmp_path):
+    first = same_number_study(tmp_path, "a", "甲型电能计量箱")
+    second = same_number_study(tmp_path, "b", "乙型电能计量箱")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(first), str(second), "-o", str(out),
+                                       "-f", "json"])
+    assert result.exit_code == 1
+    assert (f"{second}: not built: report number T410086-05 was already written into {out}/ "
+            f"by {first} in this run; nothing written (give each study its own report "
+            f"number)") in result.output.splitlines()
+    assert "1 of 2 studies failed" in result.output
+    written = json.loads((out / "T410086-05.json").read_text("utf-8"))
+    assert written["products"][0]["name"] == "甲型电能计量箱"
+    assert sorted(p.name for p in out.iterdir()) == ["T410086-05.json"]
+
+
+def test_an_error_after_the_pdf_job_starts_ends_the_build_at_once(tmp_path, monkeypatch):
+    import multiprocessing
+
+    import cfpreport.render.docx as docx_renderer
+
+    def broken(model):
+        raise CfpError("the Word writer failed")
+
+    monkeypatch.setattr(docx_renderer, "docx_bytes", broken)
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["build", str(XINGYUE), "-o", str(tmp_path / "out")])
+    assert time.monotonic() - started < 5  # it waited 10 s for the PDF worker
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"{XINGYUE}: not built: the Word writer failed"
+    assert not multiprocessing.active_children()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_study_s_pdf_never_reaches_the_next_report(tmp_path, monkeypatch):
+    import cfpreport.render.docx as docx_renderer
+
+    first = same_number_study(tmp_path, "a", "甲型电能计量箱")
+    second = same_number_study(tmp_path, "b", "乙型电能计量箱")
+    (second.parent / "study.yaml").write_text(
+        second.read_text("utf-8").replace("T410086-05", "T410086-06"), encoding="utf-8")
+    real_docx_bytes, calls = docx_renderer.docx_bytes, []
+
+    def fails_first(model):
+        calls.append(model)
+        if len(calls) == 1:  # while the worker lays out the first study's PDF
+            raise CfpError("the Word writer failed")
+        return real_docx_bytes(model)
+
+    monkeypatch.setattr(docx_renderer, "docx_bytes", fails_first)
+    result = CliRunner().invoke(main, ["build", str(first), str(second), "-o",
+                                       str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    pdf = PdfReader(tmp_path / "out" / "T410086-06.pdf")
+    assert pdf.metadata.title.endswith("乙型电能计量箱")

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-import os
-import tempfile
 import warnings
 from collections.abc import Sequence
 from functools import cache
@@ -32,6 +30,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from cfpreport import assets
 from cfpreport.errors import BuildError
+from cfpreport.output import replace_file
 from cfpreport.render.html import stylesheet_path
 
 log = logging.getLogger(__name__)
@@ -66,17 +65,9 @@ def pdf_bytes(html: str, allowed_roots: Sequence[Path] = ()) -> bytes:
 
 
 def write_pdf(html: str, path: Path, *, allowed_roots: Sequence[Path] = ()) -> None:
-    """Render HTML to a PDF file, written to a temporary file and renamed into place."""
-    data = pdf_bytes(html, allowed_roots)
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Render HTML to a PDF file, written whole (a temporary file renamed into place);
+    a file that cannot be written is an OutputError naming it, and leaves nothing."""
+    replace_file(Path(path), pdf_bytes(html, allowed_roots))
 
 
 def confined_fetcher(allowed_roots: Sequence[Path] = ()) -> ConfinedFetcher:

@@ -13,7 +13,12 @@ Where ``fork`` is not available the work runs in-process, with the same results.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
+import threading
 import traceback
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -21,6 +26,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from cfpreport.errors import BuildError, CfpError
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def warm_up_html() -> str:
@@ -46,65 +53,144 @@ def warm_up_here() -> None:
     pdf_bytes(warm_up_html())
 
 
-def _serve(connection: Connection) -> None:
-    """The worker's loop: receive (html, roots), send back ("ok", bytes) or an error."""
+def _serve(connection: Connection, parent_end: Connection, lifeline: tuple[int, int],
+           parent_pid: int) -> None:
+    """The worker's loop: receive (html, roots), send back ("ok", bytes) or an error.
+
+    It ends when the parent ends it or closes its end of the connection, and at once
+    when the parent dies (see :func:`die_with_parent`).
+    """
+    parent_end.close()  # else the worker holds the parent's ends and never sees EOF
+    os.close(lifeline[1])
+    die_with_parent(parent_pid, lifeline[0])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from cfpreport.render.pdf import pdf_bytes
 
     if not warm_up_here.cache_info().currsize:  # not inherited from the parent: warm up now,
         warm_up_here()  # while the main process is still calculating
     while True:
-        request = connection.recv()
-        if request is None:
-            return
-        html, roots = request
         try:
-            connection.send(("ok", pdf_bytes(html, allowed_roots=roots)))
+            html, roots = connection.recv()
+        except EOFError:  # the parent closed its end
+            return
+        try:
+            reply = ("ok", pdf_bytes(html, allowed_roots=roots))
         except CfpError as error:
-            connection.send(("user-error", str(error)))
+            reply = ("user-error", str(error))
         except Exception:  # a bug: carry its traceback to the main process
-            connection.send(("bug", traceback.format_exc()))
+            reply = ("bug", traceback.format_exc())
+        try:
+            connection.send(reply)
+        except OSError:  # the parent is gone
+            return
+
+
+def die_with_parent(parent_pid: int, lifeline: int) -> None:
+    """End this worker when its parent process dies, even by SIGKILL.
+
+    On Linux the kernel sends SIGKILL at the parent's death (PR_SET_PDEATHSIG; checked
+    against a parent that died before it was set). Everywhere, a thread waits on a pipe
+    whose only writer is the parent: end of file means the parent is gone.
+    """
+    if sys.platform.startswith("linux"):
+        set_parent_death_signal(signal.SIGKILL)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+    def watch() -> None:
+        with contextlib.suppress(OSError):
+            while os.read(lifeline, 1):
+                pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cfpreport-pdf-lifeline", daemon=True).start()
+
+
+def set_parent_death_signal(signum: int) -> bool:
+    """Ask Linux to send ``signum`` to this process when its parent dies."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signum, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
 
 
 class PdfWorker:
-    """A context manager owning one PDF worker process; ``submit`` returns a waiter."""
+    """A context manager owning one PDF worker process; ``submit`` returns a waiter.
+
+    One job at a time: a job whose result is not awaited (the build failed meanwhile)
+    is cancelled by killing the worker; the next ``submit`` starts a new one. Leaving
+    the context ends the worker at once, busy or not.
+    Create it in a thread that outlives it: Linux ends the worker when that thread ends.
+    """
 
     def __init__(self) -> None:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.connection: Connection | None = None
+        self.lifeline: int | None = None  # the write end; the worker reads the other
+        self.pending = False
 
     def __enter__(self) -> PdfWorker:
-        if "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
-            self.connection, child = context.Pipe()
-            self.process = context.Process(target=_serve, args=(child,), daemon=True,
-                                           name="cfpreport-pdf")
-            self.process.start()
-            child.close()
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.process is not None:
-            with contextlib.suppress(BrokenPipeError, OSError):  # the worker may be gone
-                self.connection.send(None)
-            self.process.join(timeout=10)
-            if self.process.is_alive():
-                self.process.kill()
-            self.connection.close()
+        self.stop()
+
+    def start(self) -> None:
+        """Fork the worker (where fork exists; otherwise PDFs render in-process)."""
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self.connection, child = context.Pipe()
+        read_end, self.lifeline = os.pipe()
+        self.process = context.Process(
+            target=_serve, args=(child, self.connection, (read_end, self.lifeline), os.getpid()),
+            daemon=True, name="cfpreport-pdf")
+        self.process.start()
+        child.close()
+        os.close(read_end)
+
+    def stop(self) -> None:
+        """End the worker now; it holds nothing worth waiting for."""
+        if self.connection is None:
+            return
+        self.process.terminate()
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+        os.close(self.lifeline)
+        self.connection, self.lifeline, self.pending = None, None, False
+
+    def cancel(self) -> None:
+        """Drop the job in progress, if any (its result would come to nobody)."""
+        if self.pending:
+            self.stop()
 
     def submit(self, html: str, allowed_roots: Sequence[Path]) -> Callable[[], bytes]:
         """Start rendering; call the returned function to wait for the PDF bytes."""
-        if self.process is None or not self.process.is_alive():
+        if self.connection is None or self.pending or not self.process.is_alive():
+            self.stop()  # not started, or a cancelled or dead worker: start afresh
+            self.start()
+        if self.connection is None:  # no fork on this system
             from cfpreport.render.pdf import pdf_bytes
 
             return lambda: pdf_bytes(html, allowed_roots=allowed_roots)
         self.connection.send((html, list(allowed_roots)))
+        self.pending = True
         return self._receive
 
     def _receive(self) -> bytes:
         try:
             status, payload = self.connection.recv()
         except EOFError:
-            raise RuntimeError("the PDF worker process died") from None
+            self.pending = False
+            self.process.join(timeout=1)
+            raise RuntimeError(f"the PDF worker process died (exit status "
+                               f"{self.process.exitcode})") from None
+        self.pending = False
         if status == "ok":
             return payload
         if status == "user-error":
