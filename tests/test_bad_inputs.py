@@ -261,6 +261,138 @@ CASES = [
         broken("id: p1", "id: a/b"), "validate",
         "study.yaml:11:9 products[0].id:", "'a/b' cannot be used in a file name",
         id="product-id-not-a-file-name"),
+    # Text (README, "Text"): characters a report cannot print are refused where they are
+    # written, whether escaped in a quoted value ("\x00", "\e") or raw in the file;
+    # bidirectional controls too. Lengths over the limits (README, "Limits") likewise.
+    pytest.param(
+        broken("  name: 示例电气有限公司\n", '  name: "示例电气\\x00有限公司"\n'), "validate",
+        "study.yaml:6:9 company.name:",
+        "contains the control character U+0000 (NUL) at position 5; remove it",
+        id="text-escaped-nul"),
+    pytest.param(
+        broken("name: 柱上断路器", 'name: "柱上\\e断路器"'), "calc",
+        "study.yaml:12:11 products[0].name:",
+        "contains the control character U+001B (ESC) at position 3; remove it",
+        id="text-escaped-esc"),
+    pytest.param(
+        broken("name: 柱上断路器", "name: 柱上\x1b断路器"), "validate",
+        "study.yaml:12:13 products[0].name:",
+        "contains the control character U+001B (ESC); remove it", id="text-raw-esc"),
+    pytest.param(
+        broken("  name: 示例电气有限公司\n", "  name: 示例\x00电气有限公司\n"), "validate",
+        "study.yaml:6:11 company.name:",
+        "contains the control character U+0000 (NUL); remove it", id="text-raw-nul"),
+    pytest.param(
+        broken("{name: 示例认证有限公司}", "{name: 示例\x7f认证有限公司}"), "validate",
+        "study.yaml:4:20 report.issuer.name:",
+        "contains the control character U+007F (DEL); remove it", id="text-raw-del"),
+    pytest.param(
+        broken("unit: kg}", 'unit: kg, note: "a\\Nb"}'), "validate",
+        "study.yaml:17:62 products[0].activities[2].note:",
+        "contains the control character U+0085 (NEL) at position 2; remove it",
+        id="text-c1-control"),
+    pytest.param(
+        BASE + 'factors:\n  - {id: steel, name: "钢\\a材", value: 2.1, unit: tCO2e/t, '
+               "source: 供应商声明}\n", "validate",
+        "study.yaml:19:23 factors[0].name:",
+        "contains the control character U+0007 (BEL) at position 2; remove it",
+        id="text-control-in-study-factor"),
+    pytest.param(
+        broken("  factor_set: cn-2022\n", '  factor_set: cn-2022\n  "un\\x07it": kg\n'),
+        "validate", "study.yaml:10:3 study:",
+        "the key 'un\\x07it' contains the control character U+0007 (BEL) at position 3",
+        id="text-control-in-key"),
+    pytest.param(
+        "report:\n  number: T-001\n".encode("utf-16-le"), "validate",
+        "study.yaml:1:1", "is full of NUL characters: it looks like a UTF-16 file; save it "
+        "as UTF-8", id="text-utf16-file"),
+    pytest.param(
+        broken("name: 柱上断路器", "name: 柱上\u202e断路器"), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "contains the bidirectional control U+202E (RIGHT-TO-LEFT OVERRIDE, RLO) at "
+        "position 3; remove it: it is invisible, and can make the report print text in "
+        "another order than it is written", id="text-bidi-override"),
+    pytest.param(
+        broken("  name: 示例电气有限公司\n", '  name: "\\u2066示例电气有限公司\\u2069"\n'),
+        "validate", "study.yaml:6:9 company.name:",
+        "contains the bidirectional control U+2066 (LEFT-TO-RIGHT ISOLATE, LRI) at "
+        "position 1 (and 1 more); remove it", id="text-bidi-isolates"),
+    pytest.param(
+        broken("number: T-001", 'number: "T-001\\u200f"'), "validate",
+        "study.yaml:2:11 report.number:",
+        "contains the bidirectional control U+200F (RIGHT-TO-LEFT MARK, RLM) at position 6",
+        id="text-bidi-mark"),
+    pytest.param(
+        broken("name: 柱上断路器", 'name: "柱上\\ud83d\\ude00"'), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "contains U+D83D (half of a surrogate pair) at position 3 (and 1 more); write the "
+        "character itself (or \\U0001F600 for a character above U+FFFF), not two \\u halves",
+        id="text-surrogate-halves"),
+    pytest.param(
+        broken("name: 柱上断路器", 'name: "柱上\\uffff"'), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "contains the noncharacter U+FFFF at position 3; remove it", id="text-noncharacter"),
+    pytest.param(
+        broken("name: 柱上断路器", 'name: "柱上\\L断路器"'), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "contains the line separator U+2028 at position 3; use a space",
+        id="text-line-separator"),
+    pytest.param(
+        broken("name: 柱上断路器", 'name: "柱上\\n断路器"'), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "contains a line break (U+000A) at position 3; this field is printed on one line: "
+        "write it without line breaks", id="text-line-break-in-name"),
+    pytest.param(
+        broken("    name: 柱上断路器\n", "    name: |\n      柱上断路器\n"), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "contains a line break (U+000A) at position 6; this field is printed on one line: "
+        "write it without line breaks (a `|` or `>` block ends with one: write `>-` or a "
+        "plain value)", id="text-block-scalar-name"),
+    pytest.param(
+        broken("  name: 示例电气有限公司\n", '  name: "示例\\t电气有限公司"\n'), "validate",
+        "study.yaml:6:9 company.name:",
+        "contains a tab (U+0009) at position 3; this field is printed on one line: use "
+        "spaces, not tabs", id="text-tab-in-name"),
+    pytest.param(
+        broken("name: 柱上断路器", "name: " + "柱" * 201), "validate",
+        "study.yaml:12:11 products[0].name:",
+        "is 201 characters long; a name or other one-line text may have at most 200 "
+        "characters (it is printed on the cover, in headings and in table cells); shorten it",
+        id="text-name-201-characters"),
+    pytest.param(
+        broken("name: 柱上断路器", "name: " + "A" * 10_000), "validate",
+        "study.yaml:12:11 products[0].name:", "is 10000 characters long; a name",
+        id="text-name-10000-characters"),
+    pytest.param(
+        broken("  name: 示例电气有限公司\n", "  name: " + "电" * 300 + "\n"), "validate",
+        "study.yaml:6:9 company.name:", "is 300 characters long; a name",
+        id="text-company-name-300-characters"),
+    pytest.param(
+        broken("{name: 示例认证有限公司}", "{name: " + "认" * 240 + "}"), "validate",
+        "study.yaml:4:18 report.issuer.name:", "is 240 characters long; a name",
+        id="text-issuer-name-240-characters"),
+    pytest.param(
+        broken("number: T-001", "number: T-" + "1" * 63), "validate",
+        "study.yaml:2:11 report.number:",
+        "is 65 characters long; an id, report number, unit or other code may have at most "
+        "64 characters; shorten it", id="text-report-number-65-characters"),
+    pytest.param(
+        broken("    annual_output: 400\n",
+               "    model: " + "M" * 101 + "\n    annual_output: 400\n"), "validate",
+        "study.yaml:13:12 products[0].model:",
+        "is 101 characters long; a title or model may have at most 100 characters (it is "
+        "printed large on the cover); shorten it", id="text-model-101-characters"),
+    pytest.param(
+        broken("  name: 示例电气有限公司\n",
+               "  name: 示例电气有限公司\n  overview: " + "概况。" * 6667 + "\n"), "validate",
+        "study.yaml:7:13 company.overview:",
+        "is 20001 characters long; a text of paragraphs may have at most 20000 characters",
+        id="text-overview-20001-characters"),
+    pytest.param(
+        broken("unit: kg}", "unit: kg, note: " + "注" * 2001 + "}"), "validate",
+        "study.yaml:17:62 products[0].activities[2].note:",
+        "is 2001 characters long; a statement, note or source may have at most 2000",
+        id="text-note-2001-characters"),
 ]
 
 

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from cfpreport.errors import Problem, StudyError
+from cfpreport.input import text_checks
 from cfpreport.input.dates import impossible_date_message
 from cfpreport.input.study import CompanyImages, ProductImages, Study
 
@@ -130,6 +131,7 @@ def parse_yaml(text: str, name: str, kind: str = "a study", needs: str = STUDY_N
     refused: they are how "billion laughs" files blow up, and studies never need them.
     Nesting is capped before composing, since composing recurses once per level.
     """
+    text_checks.refuse_unreadable_characters(text, name)  # YAML's reader would not say where
     try:
         depth = 0
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -155,6 +157,7 @@ def parse_yaml(text: str, name: str, kind: str = "a study", needs: str = STUDY_N
     positions: Positions = {}
     problems: list[Problem] = []
     data = node_to_data(root, (), positions, problems, name)
+    problems += text_checks.text_problems(data, positions, name)
     if problems:
         raise StudyError(problems)
     if not isinstance(data, dict):

@@ -22,8 +22,10 @@ def study_warnings(study: Study, factor_set: FactorSet) -> list[Problem]:
     """Run every rule on a valid study priced with ``factor_set``: those of :data:`RULES`
     (what prints as "/", the factors), then those about the report's statements."""
     from cfpreport.input.content_warnings import RULES as CONTENT_RULES  # it imports this module
+    from cfpreport.input.glyph_warnings import RULES as GLYPH_RULES  # so does this one
 
-    return [problem for rule in [*RULES, *CONTENT_RULES] for problem in rule(study, factor_set)]
+    return [problem for rule in [*RULES, *CONTENT_RULES, *GLYPH_RULES]
+            for problem in rule(study, factor_set)]
 
 
 def warning(study: Study, field_path: FieldPath, message: str) -> Problem:

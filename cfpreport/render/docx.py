@@ -23,7 +23,7 @@ import docx
 from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, RGBColor, Twips
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
@@ -90,6 +90,7 @@ PARAGRAPH_STYLES = {"body": BODY, "note": NOTE, "center": CENTER, "formula": FOR
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT}
 COVER_WIDTHS_MM = (46, 84)  # label | value
+COVER_CROWDED = 240  # characters in the cover's fields, above which it is set tighter
 SIGNATURE_WIDTHS_MM = (30, 40, 20, 60)  # role | name | "签名" | line to sign on
 SIGNATURE_ROW_MM = 10  # room to sign; the PDF's rows are ~8 mm
 TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM / 25.4 * 1440)
@@ -197,19 +198,39 @@ def numbered(number: str, text: str) -> str:
 # --- block writers -------------------------------------------------------------------
 
 def write_cover(target: Target, block: Cover) -> None:
-    """Title, subtitle and the label/value fields; the model's PageBreak follows."""
-    target.paragraph(block.title, COVER_TITLE)
+    """Title, subtitle and the label/value fields; the model's PageBreak follows.
+
+    A crowded cover (long names, many products) is set tighter to stay on its page,
+    as the PDF's (``.cover.crowded`` in report.css).
+    """
+    crowded = sum(len(value) for _, value in block.fields) > COVER_CROWDED
+    title = target.paragraph(block.title, COVER_TITLE)
     if block.subtitle:
         target.paragraph(block.subtitle, COVER_SUBTITLE)
     if not block.fields:
         return
-    target.add_paragraph(COVER_GAP)
+    gap = target.add_paragraph(COVER_GAP)
+    if crowded:
+        title.paragraph_format.space_before = Pt(40)
+        gap.paragraph_format.space_before = Pt(24)
     table = new_table(target.document, mm_to_twips(COVER_WIDTHS_MM), style=None)
     for label, value in block.fields:
         label_cell, value_cell = table.add_row().cells
         fill_cell(target, label_cell, label, COVER_LABEL)
         fill_cell(target, value_cell, value, COVER_VALUE)
         set_cell_borders(value_cell, bottom="single")
+        if crowded:
+            tighten(label_cell, value_cell)
+
+
+def tighten(*cells: _Cell) -> None:
+    """Set a crowded cover's fields in 10.5 pt, 3 pt apart (the PDF's are alike)."""
+    for cell in cells:
+        for paragraph in cell.paragraphs:
+            paragraph.paragraph_format.space_before = Pt(3)
+            paragraph.paragraph_format.space_after = Pt(3)
+            for run in paragraph.runs:
+                run.font.size = Pt(10.5)
 
 
 def write_heading(target: Target, block: Heading) -> None:

@@ -29,6 +29,7 @@ from cfpreport.render.docx_xml import (
     insert_ppr,
     set_update_fields,
 )
+from cfpreport.render.properties import document_properties
 from cfpreport.report.blocks import TEXT_WIDTH_MM, Metadata  # TEXT_WIDTH_MM: the page both share
 
 SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
@@ -239,7 +240,11 @@ def write_header_footer(section: Section, metadata: Metadata, *, cover: bool) ->
 # --- properties ----------------------------------------------------------------------
 
 def set_core_properties(document: Document, metadata: Metadata) -> None:
-    """Fill docProps/core.xml from the metadata; every date is metadata.created."""
+    """Fill docProps/core.xml from the metadata; every date is metadata.created.
+
+    Long titles (many products) are shortened: Word allows 255 characters a property.
+    """
+    metadata = document_properties(metadata)
     properties = document.core_properties
     stamp = datetime.combine(metadata.created, time(0, 0), tzinfo=UTC)
     properties.title, properties.subject = metadata.title, metadata.subject

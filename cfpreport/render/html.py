@@ -25,6 +25,7 @@ from markupsafe import Markup, escape
 
 from cfpreport import assets
 from cfpreport.render.columns import column_widths_mm
+from cfpreport.render.properties import document_properties
 from cfpreport.report.blocks import Block, ReportModel, kept_with_next, text_runs
 
 CSS_FILE = "report.css"
@@ -53,7 +54,8 @@ def render_html(model: ReportModel, *, standalone: bool = False) -> str:
     """
     template = environment().get_template("report.html.j2")
     inline_css = Markup(standalone_css()) if standalone else None
-    return template.render(model=model, meta=model.metadata, inline_css=inline_css)
+    return template.render(model=model, meta=document_properties(model.metadata),
+                           inline_css=inline_css)
 
 
 def template_kinds() -> set[str]:
