@@ -16,17 +16,9 @@ from cfpreport.input.study_warnings import study_warnings
 
 
 @dataclass(frozen=True)
-class Checked:
-    """A valid study, the factor set it is priced with, and what its report will lack."""
-
-    study: Study
-    factor_set: FactorSet
-    warnings: list[Problem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
 class Calculated:
-    """A validated study with the factor set it was priced with and its results."""
+    """A validated study with the factor set it was priced with, its results, and what
+    its report will lack."""
 
     study: Study
     factor_set: FactorSet
@@ -37,18 +29,18 @@ class Calculated:
 def load_and_calculate(study_path: str | Path, factor_set: str | None = None,
                        strict: bool = False) -> Calculated:
     """Load and check a study, then price it with its own or the given factor set."""
-    checked = check_study(study_path, factor_set, strict)
-    return Calculated(checked.study, checked.factor_set,
-                      calculate(checked.study, checked.factor_set), checked.warnings)
+    return check_study(study_path, factor_set, strict)
 
 
 def check_study(study_path: str | Path, factor_set: str | None = None,
-                strict: bool = False) -> Checked:
-    """Load a study and check it against its factor set; raise every problem at once.
+                strict: bool = False) -> Calculated:
+    """Load a study, check it against its factor set and price it; raise every problem.
 
     Shape problems, cross-field problems (ids, bases, images) and factor problems are
-    found in one pass. Warnings come back with the study; with ``strict`` they are
-    errors. When the study has errors, its warnings are listed after them.
+    found in one pass; a study without any is priced, so that a result outside the
+    supported range fails ``validate`` too. Warnings come back with the study; with
+    ``strict`` they are errors. When the study has errors, its warnings are listed
+    after them.
     """
     chosen = chosen_factor_set(factor_set)
     loaded = read_study(study_path)
@@ -61,8 +53,14 @@ def check_study(study_path: str | Path, factor_set: str | None = None,
     warnings = []
     if loaded.study is not None and priced_with is not None:
         warnings = in_order(study_warnings(loaded.study, priced_with))
+    results = None
+    if not problems:
+        try:
+            results = calculate(loaded.study, priced_with)
+        except StudyError as err:  # a result outside the supported range
+            problems = err.problems
     if strict:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
     if problems:
         raise StudyError(problems + ([] if strict else warnings))
-    return Checked(loaded.study, priced_with, warnings)
+    return Calculated(loaded.study, priced_with, results, warnings)

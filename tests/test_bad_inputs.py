@@ -7,11 +7,15 @@ the expectations are those of BASE, printed numbered in the comment above it.
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from cfpreport.calculation.limits import ResultRangeError
+from cfpreport.calculation.results_json import dumps
 from cfpreport.cli import main
 
 #  1 report:
@@ -65,6 +69,12 @@ def broken(old: str, new: str) -> str:
     return BASE.replace(old, new)
 
 
+def with_factor(fields: str) -> str:
+    """Return BASE with a study factor (line 19) whose ``fields`` replace ``value: 0.1``."""
+    return BASE + ("factors:\n  - {id: green, name: 绿电, unit: kgCO2e/kWh, source: 供应商 EPD, "
+                   f"{fields}}}\n")
+
+
 def with_images(images: str) -> str:
     """Return BASE with an ``images:`` line (line 14) added to the product."""
     return broken("    annual_output: 400\n", f"    annual_output: 400\n    images: {images}\n")
@@ -92,7 +102,8 @@ def assert_refused(result: Result) -> None:
 
 def located_lines(output: str) -> list[str]:
     """The located errors of the output (warnings, listed after them, left out)."""
-    return [line for line in output.splitlines()
+    lines = [line.removeprefix("error: ") for line in output.splitlines()]
+    return [line for line in lines
             if line.startswith("study.yaml:") and ": warning: " not in line]
 
 
@@ -183,11 +194,11 @@ CASES = [
         id="negative-amount"),
     pytest.param(
         broken("amount: 0.14", "amount: .nan"), "validate",
-        "study.yaml:16:55 products[0].activities[1].amount:", "must be a finite number",
+        "study.yaml:16:55 products[0].activities[1].amount:", "'.nan' is not a finite number",
         id="nan-amount"),
     pytest.param(
         broken("amount: 0.14", "amount: .inf"), "calc",
-        "study.yaml:16:55 products[0].activities[1].amount:", "must be a finite number",
+        "study.yaml:16:55 products[0].activities[1].amount:", "'.inf' is not a finite number",
         id="infinite-amount"),
     pytest.param(
         broken("amount: 0.14", "amount: lots"), "validate",
@@ -405,6 +416,147 @@ def test_broken_study_is_refused_with_located_message(
     assert f"{where} {fragment}" in result.output, result.output
 
 
+# Numbers as a person writes them (README, "Numbers"), and the supported range (README,
+# "Limits"): (study text, command, location, the whole message line after it; id).
+NUMBER = "write a decimal number such as 0.15"
+AMOUNT_RANGE = "an amount is 0 or between 1e-09 and 1e+12 in its unit"
+NUMBER_CASES = [
+    *[pytest.param(broken("amount: 0.14", f"amount: {written}"), "validate",
+                   "study.yaml:16:55 products[0].activities[1].amount:",
+                   f"{written!r} is not a number; {NUMBER}", id=f"amount-{case}")
+      for case, written in [("yes", "yes"), ("on", "on"), ("true", "true"),
+                            ("sexagesimal", "1:30"), ("hex", "0x1F"), ("octal", "0o17"),
+                            ("binary", "0b101"), ("date", "2025-02-26"),
+                            ("with-unit", "12 kWh"), ("full-width", "１２"),
+                            ("words", "lots")]],
+    pytest.param(
+        broken("amount: 0.14", "amount: 1_000"), "validate",
+        "study.yaml:16:55 products[0].activities[1].amount:",
+        "'1_000' has digit separators; write the number without them, as 1000",
+        id="amount-underscore-separator"),
+    pytest.param(
+        broken("annual_output: 400", "annual_output: 1,400"), "validate",
+        "study.yaml:13:20 products[0].annual_output:",
+        "'1,400' has digit separators; write the number without them, as 1400",
+        id="annual-output-thousands-separator"),
+    pytest.param(
+        broken("amount: 0.14", "amount: -.inf"), "validate",
+        "study.yaml:16:55 products[0].activities[1].amount:",
+        f"'-.inf' is not a finite number; {NUMBER}", id="amount-minus-infinity"),
+    pytest.param(
+        broken("amount: 0.01,", "amount: ,"), "validate",
+        "study.yaml:17:39 products[0].activities[2].amount:", f"is empty; {NUMBER}",
+        id="amount-empty"),
+    pytest.param(
+        broken("  issuer: {name: 示例认证有限公司}\n",
+               "  issuer: {name: 示例认证有限公司}\n  site_days: .inf\n"), "validate",
+        "study.yaml:5:14 report.site_days:", f"'.inf' is not a finite number; {NUMBER}",
+        id="site-days-infinite"),
+    pytest.param(
+        broken("  number: T-001\n", "  number: T-001\n  revision: yes\n"), "validate",
+        "study.yaml:3:13 report.revision:",
+        "'yes' is not a number; write a whole number such as 4", id="revision-yes"),
+    pytest.param(
+        broken("  factor_set: cn-2022\n", "  factor_set: cn-2022\n  decimals: 2.5\n"),
+        "validate", "study.yaml:10:13 study.decimals:",
+        "'2.5' is not a whole number; write a whole number such as 4", id="decimals-fraction"),
+    pytest.param(
+        broken("  factor_set: cn-2022\n", "  factor_set: cn-2022\n  decimals: 0x4\n"),
+        "validate", "study.yaml:10:13 study.decimals:",
+        "'0x4' is not a number; write a whole number such as 4", id="decimals-hex"),
+    pytest.param(
+        with_factor("value: 0.1, verified: 1"), "validate",
+        "study.yaml:19:84 factors[0].verified:", "'1' is not true or false; write true or false",
+        id="verified-number"),
+    pytest.param(
+        with_factor("value: 0o17"), "validate",
+        "study.yaml:19:69 factors[0].value:", f"'0o17' is not a number; {NUMBER}",
+        id="study-factor-octal"),
+    pytest.param(
+        broken("issued: 2025-02-26", "issued: 0"), "validate",
+        "study.yaml:3:11 report.issued:",
+        "'0' is not a date; write it as YYYY-MM-DD (e.g. 2025-02-26)", id="date-as-number"),
+    pytest.param(
+        broken("issued: 2025-02-26", "issued: 2025-02-26T10:00:00"), "validate",
+        "study.yaml:3:11 report.issued:",
+        "'2025-02-26T10:00:00' is not a date; write it as YYYY-MM-DD (e.g. 2025-02-26)",
+        id="date-with-time"),
+    pytest.param(
+        broken("stage: use", "stage: no"), "validate",
+        "study.yaml:17:17 products[0].activities[2].stage:",
+        "unknown stage 'no'; valid: raw_material_acquisition, raw_material_transport, "
+        "production, distribution, storage, use, end_of_life", id="stage-no-stays-text"),
+    pytest.param(
+        broken("amount: 0.14", "amount: 0.14, yes: 1"), "validate",
+        "study.yaml:16:61 products[0].activities[1].yes:",
+        "unknown key 'yes'; allowed here: stage, factor, gas, amount, unit, basis, label, "
+        "data_type, source, note", id="key-yes-stays-text"),
+    # the range
+    pytest.param(
+        broken("amount: 28022", "amount: 1e15"), "validate",
+        "study.yaml:15:58 products[0].activities[0].amount:",
+        f"1e+15 is outside the supported range; {AMOUNT_RANGE}", id="amount-too-large"),
+    pytest.param(
+        broken("amount: 28022", "amount: 1e307"), "calc",
+        "study.yaml:15:58 products[0].activities[0].amount:",
+        f"1e+307 is outside the supported range; {AMOUNT_RANGE}", id="amount-near-float-max"),
+    pytest.param(
+        broken("amount: 0.01", "amount: 1e-12"), "validate",
+        "study.yaml:17:40 products[0].activities[2].amount:",
+        f"1e-12 is outside the supported range; {AMOUNT_RANGE}", id="amount-too-small"),
+    pytest.param(
+        broken("amount: 28022", "amount: 1e999"), "validate",
+        "study.yaml:15:58 products[0].activities[0].amount:",
+        f"'1e999' is too large for a number; {NUMBER}", id="amount-beyond-float"),
+    pytest.param(
+        broken("annual_output: 400", "annual_output: 1e-320"), "calc",
+        "study.yaml:13:20 products[0].annual_output:",
+        "1e-320 is outside the supported range; an annual output is between 0.001 and 1e+12 "
+        "functional units", id="annual-output-subnormal"),
+    pytest.param(
+        broken("annual_output: 400", "annual_output: 1e13"), "validate",
+        "study.yaml:13:20 products[0].annual_output:",
+        "1e+13 is outside the supported range; an annual output is between 0.001 and 1e+12 "
+        "functional units", id="annual-output-too-large"),
+    pytest.param(
+        with_factor("value: 1e7"), "validate",
+        "study.yaml:19:69 factors[0].value:",
+        "1e+07 is outside the supported range; a factor value is 0 or between 1e-09 and "
+        "1e+06 in its unit", id="study-factor-too-large"),
+    pytest.param(
+        with_factor("value: 1, density: 1000"), "validate",
+        "study.yaml:19:81 factors[0].density:",
+        "1000 is outside the supported range; a density is between 1e-06 and 100 kg/L",
+        id="study-factor-density"),
+    pytest.param(
+        broken("  issuer: {name: 示例认证有限公司}\n",
+               "  issuer: {name: 示例认证有限公司}\n  site_days: 5000\n"), "validate",
+        "study.yaml:5:14 report.site_days:",
+        "5000 is outside the supported range; site_days is between 0 and 1000 days",
+        id="site-days-too-many"),
+    pytest.param(
+        broken("amount: 28022, unit: kWh", "amount: 1e12, unit: MWh"), "validate",
+        "study.yaml:15:9 products[0].activities[0]:",
+        "its result is 1.3415e+12 kgCO2e per functional unit, more than the supported "
+        "1e+12 kgCO2e; check the amount, its unit and basis, and the factor",
+        id="result-too-large"),
+    pytest.param(
+        broken("amount: 0.01, unit: kg", "amount: 1e12, unit: 1e300 kg"), "calc",
+        "study.yaml:17:9 products[0].activities[2]:",
+        "its result is not a finite number; check the amount, its unit and basis, and the "
+        "factor", id="result-not-finite"),
+]
+
+
+@pytest.mark.parametrize(("study", "command", "where", "message"), NUMBER_CASES)
+def test_a_number_not_written_as_one_or_out_of_range_is_refused_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, study: str, command: str,
+        where: str, message: str) -> None:
+    result = run(tmp_path, monkeypatch, study, command=command)
+    assert_refused(result)
+    assert located_lines(result.output) == [f"{where} {message}"], result.output
+
+
 @pytest.mark.parametrize("study", [
     pytest.param("", id="empty-file"),
     pytest.param("  \n\n\t \n", id="whitespace-only"),
@@ -557,3 +709,104 @@ def test_bad_usage_exits_with_status_2(args: list[str]) -> None:
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert "Usage: cfpreport" in result.output
+
+
+def test_text_and_numbers_are_read_as_written(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """YAML 1.1 would make `no` false, `1:30` ninety, `1.50` 1.5 and `017` octal 15."""
+    study = broken("    name: 柱上断路器\n", "    name: no\n    model: 1:30\n")
+    study = study.replace("  number: T-001\n", "  number: 0x1F\n").replace(
+        "unit: kg}", "unit: kg, label: 1.50}").replace("amount: 0.14", "amount: 017")
+    result = run(tmp_path, monkeypatch, study, "--json", command="calc")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.output)
+    product = document["products"][0]
+    assert (document["report_number"], product["name"], product["model"]) == (
+        "0x1F", "no", "1:30")
+    assert product["activities"][2]["label"] == "1.50"
+    assert product["activities"][1]["amount"] == 17
+
+
+def test_a_thousand_digit_number_is_too_large_and_not_echoed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run(tmp_path, monkeypatch, broken("amount: 0.14", f"amount: 1{'0' * 1000}"))
+    assert_refused(result)
+    assert located_lines(result.output) == [
+        "study.yaml:16:55 products[0].activities[1].amount: "
+        f"'1{'0' * 39}…' is too large for a number; {NUMBER}"]
+
+
+def test_a_thousand_digit_whole_number_is_too_large(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    study = broken("  factor_set: cn-2022\n", f"  factor_set: cn-2022\n  decimals: {'9' * 1500}\n")
+    result = run(tmp_path, monkeypatch, study)
+    assert_refused(result)
+    assert located_lines(result.output) == [
+        f"study.yaml:10:13 study.decimals: '{'9' * 40}…' is too large; write a whole number "
+        "such as 4"]
+
+
+@pytest.mark.parametrize("written", [
+    pytest.param("1" + "0" * 100_000, id="hundred-thousand-digits"),  # int() refuses > 4300
+    pytest.param("9" * 5000 + ".5", id="five-thousand-digit-decimal"),
+    pytest.param("x" * 1_000_000, id="megabyte-of-text"),
+])
+def test_a_hostile_number_is_refused_in_one_short_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: str) -> None:
+    """Which rule speaks first (length or number) is not the point: one short line."""
+    result = run(tmp_path, monkeypatch, broken("amount: 0.14", f"amount: {written}"))
+    assert_refused(result)
+    located = located_lines(result.output)
+    assert len(located) == 1, result.output[:2000]
+    assert located[0].startswith("study.yaml:16:55 products[0].activities[1].amount: ")
+    assert len(located[0]) < 300
+
+
+def test_stages_adding_up_beyond_the_range_name_the_product(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each activity is in range (7.05e11 kg) but their stage is not: the product is named."""
+    activity = "      - {stage: use, gas: SF6, amount: 3e7, unit: kg}\n"  # x 23 500 (AR5)
+    study = BASE + activity * 2
+    result = run(tmp_path, monkeypatch, study, command="calc")
+    assert_refused(result)
+    assert located_lines(result.output) == [
+        "study.yaml:11:5 products[0]: its use stage is 1410000000235 kgCO2e per functional "
+        "unit, more than the supported 1e+12 kgCO2e; check the amounts of that stage"]
+
+
+OUR_SET = """\
+kind: set
+name: ours
+version: 2024.10
+factors:
+  - {id: electricity, name: 电, value: 1e7, unit: kgCO2/kWh, source: S}
+  - {id: diesel, name: 柴油, value: yes, unit: tCO2/t, source: S}
+  - {id: lpg, name: 液化气, value: 3, unit: tCO2/t, source: S, year: 1:30}
+  - {id: fuel, name: 燃料, unit: tCO2/t, source: S, chain: {ncv: 0x10, ncv_unit: GJ/t,
+     carbon_content: 0.0202, oxidation: 0.98}}
+  - {id: heavy, name: 重油, value: 3, unit: tCO2/t, source: S,
+     density: {value: .inf, source: S}}
+"""
+
+
+def test_a_set_file_gets_the_same_number_rules_and_range(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "ours.yaml").write_text(OUR_SET, encoding="utf-8")
+    result = run(tmp_path, monkeypatch, broken("factor_set: cn-2022", "factor_set: ./ours.yaml"))
+    assert_refused(result)
+    assert [line for line in result.output.splitlines() if line.startswith("ours.yaml")] == [
+        "ours.yaml:5:39 factors[0].value: 1e+07 is outside the supported range; a factor "
+        "value is 0 or between 1e-09 and 1e+06 in its unit",
+        f"ours.yaml:6:35 factors[1].value: 'yes' is not a number; {NUMBER}",
+        "ours.yaml:7:67 factors[2].year: '1:30' is not a number; write a whole number such "
+        "as 4",
+        f"ours.yaml:8:64 factors[3].chain.ncv: '0x10' is not a number; {NUMBER}",
+        f"ours.yaml:11:23 factors[4].density.value: '.inf' is not a finite number; {NUMBER}",
+    ]
+
+
+def test_results_json_never_writes_infinity_or_nan() -> None:
+    """The calculation refuses such results; the JSON writer is the last guard."""
+    with pytest.raises(ResultRangeError, match="results JSON: Out of range float values"):
+        dumps({"total_kgco2e": math.inf})
+

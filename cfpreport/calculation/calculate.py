@@ -25,8 +25,16 @@ import pandas as pd
 
 from cfpreport.calculation import rounding
 from cfpreport.calculation.factors import FactorSet, load_gwp_sets
+from cfpreport.calculation.limits import (
+    MAX_RESULT_KG,
+    OutOfRange,
+    ResultRangeError,
+    result_problem,
+)
 from cfpreport.calculation.stages import STAGES
 from cfpreport.calculation.units import conversion_factor
+from cfpreport.errors import Problem, StudyError
+from cfpreport.input.loading import format_path
 from cfpreport.input.study import Study
 
 KG_PER_DISPLAY_UNIT = {"kg": 1.0, "t": 1000.0}
@@ -58,11 +66,27 @@ class Results:
 
 
 def calculate(study: Study, factor_set: FactorSet) -> Results:
-    """Compute the footprint of every product in a validated study."""
+    """Compute the footprint of every product in a validated study.
+
+    A result outside the supported range is a StudyError naming the activity (or the
+    product, for a stage or total) in the study file.
+    """
     settings = Settings(gwp=study.study.gwp, unit=study.study.unit,
                         decimals=study.study.decimals, shares=study.study.shares)
     activities = activity_frame(study)
-    return calculate_frame(activities, factor_set, settings)
+    try:
+        return calculate_frame(activities, factor_set, settings)
+    except ResultRangeError as err:
+        raise StudyError([located(study, result) for result in err.results]) from None
+
+
+def located(study: Study, result: OutOfRange) -> Problem:
+    """A result out of range as a problem at its activity (or product) in the study file."""
+    index = next(i for i, product in enumerate(study.products) if product.id == result.product)
+    path: tuple[str | int, ...] = ("products", index)
+    if result.row is not None:
+        path = (*path, "activities", result.row)
+    return Problem(study.source_name, *study.position(*path), format_path(path), result.message)
 
 
 def calculate_frame(activities: pd.DataFrame, factor_set: FactorSet,
@@ -78,8 +102,34 @@ def calculate_frame(activities: pd.DataFrame, factor_set: FactorSet,
         columns="_order").reset_index(drop=True)
     stages["stage"] = stages["stage"].astype(str)
     totals = (priced.groupby("product", sort=False)["kgco2e"].sum().reset_index())
+    out_of_range = results_out_of_range(priced, stages, totals)
+    if out_of_range:
+        raise ResultRangeError(out_of_range)
     priced, stages, products = display_tables(priced, stages, totals, settings)
     return Results(settings, factor_set, priced, stages, products)
+
+
+def results_out_of_range(activities: pd.DataFrame, stages: pd.DataFrame,
+                         totals: pd.DataFrame) -> list[OutOfRange]:
+    """Every result that cannot be reported (README, "Limits"), at the most precise level:
+    the activities if any is out of range, else the stages, else the totals."""
+    levels = [
+        (activities, "its result {}; check the amount, its unit and basis, and the factor"),
+        (stages, "its {stage} stage {}; check the amounts of that stage"),
+        (totals, "its total {}; check the amounts of its activities"),
+    ]
+    for frame, wording in levels:
+        values = frame["kgco2e"].to_numpy(dtype=float)
+        outside = ~(np.abs(values) <= MAX_RESULT_KG)  # NaN compares False: outside too
+        found = [OutOfRange(record["product"],
+                            None if record.get("row") is None else int(record["row"]),
+                            record.get("stage"),
+                            wording.format(result_problem(record["kgco2e"]),
+                                           stage=record.get("stage")))
+                 for record in frame.loc[outside].to_dict("records")]
+        if found:
+            return found
+    return []
 
 
 def activity_frame(study: Study) -> pd.DataFrame:

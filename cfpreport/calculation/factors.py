@@ -16,35 +16,42 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from cfpreport.calculation.limits import CHAIN_VALUE, DENSITY, FACTOR_VALUE, GWP
 from cfpreport.calculation.units import UnitError, parse_factor_unit
 from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
 from cfpreport.input.dates import PartialDate
 from cfpreport.input.loading import (
     FieldPath,
+    Parsed,
     Positions,
     format_path,
     locate,
     parse_yaml,
-    problem_from_pydantic,
+    read_fields,
     read_text,
 )
-from cfpreport.input.study import FactorKind
+from cfpreport.input.scalars import read_as
+from cfpreport.input.study import FactorKind, Year
 
 CO2_PER_C = 44 / 12  # molar mass ratio CO2 / C
 SET_NEEDS = "kind:, name:, version: and factors:"
+
+# Numbers in the supported range (README, "Limits"), refused with the range in words.
+FactorValue = Annotated[float, AfterValidator(FACTOR_VALUE.check)]
+ChainValue = Annotated[float, AfterValidator(CHAIN_VALUE.check)]
 
 class FuelChain(BaseModel):
     """The default-value chain a fuel's CO2 factor is computed from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    ncv: float = Field(gt=0, description="net calorific value, GJ per ncv_unit denominator")
+    ncv: ChainValue = Field(description="net calorific value, GJ per ncv_unit denominator")
     ncv_unit: str
-    carbon_content: float = Field(gt=0, description="tC/GJ")
+    carbon_content: ChainValue = Field(description="tC/GJ")
     oxidation: float = Field(gt=0, le=1)
 
     @property
@@ -58,7 +65,7 @@ class FuelChain(BaseModel):
 
 class Density(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    value: float = Field(gt=0, description="kg/L")
+    value: Annotated[float, AfterValidator(DENSITY.check)] = Field(description="kg/L")
     source: str
 
 
@@ -68,13 +75,13 @@ class FactorFields(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str
     name: str
-    value: float = Field(ge=0, allow_inf_nan=False)
+    value: FactorValue
     unit: str
     kind: FactorKind = "other"
     source: str
     publisher: str | None = None
     published: PartialDate | None = None  # as precise as known: 2025-09-28, 2026-01, 2025
-    year: int | None = None
+    year: Year | None = None
     verified: bool = False  # checked against the source document by a named person
     verified_by: str | None = None
     verified_on: PartialDate | None = None
@@ -107,7 +114,7 @@ class GwpSet(BaseModel):
     name: str
     source: str
     published: date
-    values: dict[str, float]
+    values: dict[str, Annotated[float, AfterValidator(GWP.check)]]
 
 
 class FactorSet(BaseModel):
@@ -263,35 +270,34 @@ def read_set_file(path: Path, shown: str) -> tuple[SetFile, dict[str, Factor]]:
     bad key and row, each located as ``file:LINE:COL factors[3].value: message``."""
     try:
         text = read_text(path, shown, "a factor set", SET_NEEDS)
-        data, positions = parse_yaml(text, shown, "a factor set", SET_NEEDS)
+        parsed = parse_yaml(text, shown, "a factor set", SET_NEEDS)
     except StudyError as err:
         raise FactorSetFileError(err.problems) from None
-    try:
-        spec = SetFile.model_validate(data)
-    except ValidationError as err:
-        raise FactorSetFileError([problem_from_pydantic(error, positions, shown, SetFile)
-                                  for error in err.errors()]) from None
-    rows, problems = read_factor_rows(spec.factors, spec.defaults, positions, shown)
+    data, problems = read_fields(parsed, shown, SetFile)
+    if problems:
+        raise FactorSetFileError(problems)
+    spec = SetFile.model_validate(data)
+    rows, problems = read_factor_rows(spec.factors, spec.defaults, parsed, shown)
     if problems:
         raise FactorSetFileError(problems)
     return spec, rows
 
 
-def read_factor_rows(rows: list[dict], defaults: dict, positions: Positions, shown: str
+def read_factor_rows(rows: list[dict], defaults: dict, parsed: Parsed, shown: str
                      ) -> tuple[dict[str, Factor], list[Problem]]:
     """Validate factor rows like user input: a bad row names the file, row and field."""
+    positions = parsed.positions
     factors: dict[str, Factor] = {}
-    problems: list[Problem] = []
+    defaults, refused = read_as(FactorFields, defaults, parsed.written, ("defaults",))
+    problems = [located(positions, shown, path, message) for path, message in refused]
     for index, row in enumerate(rows):
         here: FieldPath = ("factors", index)
-        fields = with_chain_value({**defaults, **row})
-        try:
-            FactorFields.model_validate(fields)
-        except ValidationError as err:
-            problems += [problem_from_pydantic(error, positions, shown, FactorFields, here)
-                         for error in err.errors()]
+        typed, row_problems = read_fields(parsed, shown, FactorFields,
+                                          with_chain_value({**defaults, **row}), here)
+        if row_problems:
+            problems += row_problems
             continue
-        factor = Factor.model_validate(fields)
+        factor = Factor.model_validate(typed)
         message = row_problem(factor, row)
         if message:
             field, text = message

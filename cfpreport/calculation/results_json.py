@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from cfpreport.calculation.calculate import Results
+from cfpreport.calculation.limits import ResultRangeError
 from cfpreport.input.study import Study
 
 SCHEMA = "cfpreport.results/1"
@@ -91,4 +92,13 @@ def clean(value: Any) -> Any:
 
 
 def dumps(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """Write the document as JSON; a value that is not a finite number is an error.
+
+    The calculation refuses such results already; this is the last guard, because
+    Infinity and NaN are not JSON and no reader should ever see them.
+    """
+    try:
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    except ValueError as err:
+        raise ResultRangeError(message=f"results JSON: {err}; every result must be a "
+                                       "finite number in the supported range") from None

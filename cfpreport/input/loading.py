@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -19,10 +19,10 @@ from pydantic import BaseModel, ValidationError
 from cfpreport.errors import Problem, StudyError
 from cfpreport.input import text_checks
 from cfpreport.input.dates import impossible_date_message
+from cfpreport.input.scalars import FieldPath, Written, quoted, read_as
 from cfpreport.input.study import CompanyImages, ProductImages, Study
 
 # A path inside the document: keys and list indices, e.g. ("products", 0, "activities").
-FieldPath = tuple[str | int, ...]
 Positions = dict[FieldPath, tuple[int, int]]
 
 MAX_FILE_BYTES = 5_000_000  # a study is text; anything larger is a mistake or an attack
@@ -87,8 +87,9 @@ def read_study(path: str | Path) -> LoadedStudy:
     """Parse a study file and validate its shape; raise only if it cannot be parsed."""
     path = Path(path)
     text = read_text(path)
-    data, positions = parse_yaml(text, str(path))
-    problems = validate_shape(data, positions, str(path))
+    parsed = parse_yaml(text, str(path))
+    data, problems = read_fields(parsed, str(path))
+    positions = parsed.positions
     study = None
     if not problems:
         study = Study.model_validate(data)
@@ -123,8 +124,18 @@ def read_text(path: Path, name: str | None = None, kind: str = "a study",
     return text
 
 
+class Parsed(NamedTuple):
+    """A YAML file as plain data, the (line, column) of every field, and the text of each
+    plain scalar that YAML 1.1 read as something other than text (see
+    :mod:`cfpreport.input.scalars`: the field it fills decides how it is read)."""
+
+    data: Any
+    positions: Positions
+    written: Written
+
+
 def parse_yaml(text: str, name: str, kind: str = "a study", needs: str = STUDY_NEEDS
-               ) -> tuple[Any, Positions]:
+               ) -> Parsed:
     """Parse YAML safely into plain data plus the (line, column) of every field.
 
     Only the YAML core types are built (no Python objects). Anchors and aliases are
@@ -155,19 +166,21 @@ def parse_yaml(text: str, name: str, kind: str = "a study", needs: str = STUDY_N
     if root is None:
         raise StudyError.single(name, f"is empty; {kind} needs {needs}")
     positions: Positions = {}
+    written: Written = {}
     problems: list[Problem] = []
-    data = node_to_data(root, (), positions, problems, name)
+    data = node_to_data(root, (), positions, problems, name, written)
     problems += text_checks.text_problems(data, positions, name)
     if problems:
         raise StudyError(problems)
     if not isinstance(data, dict):
         raise StudyError.single(name, f"must be a mapping with {needs}", line=1, column=1)
-    return data, positions
+    return Parsed(data, positions, written)
 
 
 def node_to_data(node: yaml.Node, path: FieldPath, positions: Positions,
-                 problems: list[Problem], name: str) -> Any:
-    """Turn a composed YAML node into plain data, recording each node's position."""
+                 problems: list[Problem], name: str, written: Written) -> Any:
+    """Turn a composed YAML node into plain data, recording each node's position and
+    the text of each plain scalar not read as text."""
     positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag not in PLAIN_TAGS:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
@@ -185,40 +198,51 @@ def node_to_data(node: yaml.Node, path: FieldPath, positions: Positions,
                                         key_node.start_mark.column + 1, format_path(path),
                                         "keys must be plain words"))
                 continue
-            key = str(key)
+            key = key_node.value  # as written: `yes:` stays 'yes', `1.50:` stays '1.50'
             if key in mapping:
                 problems.append(Problem(name, key_node.start_mark.line + 1,
                                         key_node.start_mark.column + 1, format_path((*path, key)),
                                         "duplicate key; each key may appear once"))
                 continue
-            mapping[key] = node_to_data(value_node, (*path, key), positions, problems, name)
+            mapping[key] = node_to_data(value_node, (*path, key), positions, problems, name,
+                                        written)
             positions[("#key", *path, key)] = (key_node.start_mark.line + 1,
                                                key_node.start_mark.column + 1)
         return mapping
     if isinstance(node, yaml.SequenceNode):
-        return [node_to_data(item, (*path, index), positions, problems, name)
+        return [node_to_data(item, (*path, index), positions, problems, name, written)
                 for index, item in enumerate(node.value)]
-    return scalar_value(node, path, problems, name)
+    value = scalar_value(node, path, problems, name)
+    if node.style is None and not isinstance(value, str):
+        written[path] = node.value
+    return value
 
 
 def scalar_value(node: yaml.Node, path: FieldPath, problems: list[Problem], name: str) -> Any:
-    """Build one scalar; text that YAML 1.1 mistakes for a date (2025-13-45) stays text.
+    """Build one scalar; text that YAML 1.1 mistakes for a date (2025-13-45) or a number
+    it cannot build (an int of 5000 digits) stays text.
 
-    Kept as text, an impossible date is then reported by the model ("is not a date")
-    together with every other problem, and is fine where text is expected.
+    Kept as text, it is then reported by the field it fills ("is not a date", "is too
+    large") together with every other problem, and is fine where text is expected.
     """
     try:
         value = SCALARS.construct_object(node)
         SCALARS.constructed_objects.clear()  # the constructor caches every node it builds
         return value
     except (ValueError, yaml.YAMLError) as err:
-        if node.tag in TEXT_IF_UNREADABLE:
+        if node.tag in TEXT_IF_UNREADABLE or implicit(node):
             return node.value
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         problems.append(Problem(name, node.start_mark.line + 1, node.start_mark.column + 1,
-                                format_path(path), f"{node.value!r} is not a valid {tag} "
-                                                   f"({err})"))
+                                format_path(path), f"{quoted(node.value)} is not a valid "
+                                                   f"{tag} ({err})"))
         return None
+
+
+def implicit(node: yaml.Node) -> bool:
+    """Whether YAML gave a plain scalar its tag by guessing from its text (not `!!int`)."""
+    return node.style is None and SCALARS.resolve(yaml.ScalarNode, node.value,
+                                                  (True, False)) == node.tag
 
 
 # One constructor for scalars only: it knows the YAML core types (int, float, bool,
@@ -231,20 +255,46 @@ PLAIN_TAGS = {f"tag:yaml.org,2002:{kind}" for kind in
 TEXT_IF_UNREADABLE = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"}
 
 
-def validate_shape(data: dict, positions: Positions, name: str) -> list[Problem]:
-    """Validate against the Study model; translate every pydantic error into a Problem."""
+def read_fields(parsed: Parsed, name: str, model: type[BaseModel] = Study,
+                data: Any = None, prefix: FieldPath = ()) -> tuple[Any, list[Problem]]:
+    """Read each scalar as its field expects, then validate against ``model``.
+
+    ``data`` (default: the whole file) is the part found at ``prefix``. Returns the data
+    as read and every problem, located; a scalar refused as a number is reported once,
+    in plain words, not again by the model.
+    """
+    data, refused = read_as(model, parsed.data if data is None else data, parsed.written,
+                            prefix)
+    problems = [Problem(name, *locate(path, parsed.positions), format_path(path), message)
+                for path, message in refused]
+    refused_paths = {path for path, _ in refused}
+    return data, problems + [
+        problem for problem, path in validate_shape(data, parsed.positions, name, model, prefix)
+        if path not in refused_paths]
+
+
+def validate_shape(data: Any, positions: Positions, name: str, model: type[BaseModel] = Study,
+                   prefix: FieldPath = ()) -> list[tuple[Problem, FieldPath]]:
+    """Validate against a model; translate every pydantic error into a Problem (each with
+    the path of the field it is about)."""
     try:
-        Study.model_validate(data)
+        model.model_validate(data)
     except ValidationError as err:
-        return [problem_from_pydantic(error, positions, name) for error in err.errors()]
+        return [(problem_from_pydantic(error, positions, name, model, prefix),
+                 (*prefix, *error_path(error))) for error in err.errors()]
     return []
+
+
+def error_path(error: dict) -> FieldPath:
+    """The field path of a pydantic error, without pydantic's validator names."""
+    return tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
 
 
 def problem_from_pydantic(error: dict, positions: Positions, name: str,
                           model: type[BaseModel] = Study, prefix: FieldPath = ()) -> Problem:
     """Locate one pydantic error of ``model`` (found at ``prefix`` in the file) and say
     it in plain words."""
-    inner = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
+    inner = error_path(error)
     loc = (*prefix, *inner)
     kind = error["type"]
     if kind == "extra_forbidden":

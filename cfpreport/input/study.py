@@ -8,13 +8,21 @@ involve the factor set (does the factor exist, does the unit convert) live in
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
+from cfpreport.calculation.limits import AMOUNT, ANNUAL_OUTPUT, DENSITY, FACTOR_VALUE, SITE_DAYS
 from cfpreport.calculation.stages import StageKey
 from cfpreport.input.dates import PartialDate
 
@@ -39,6 +47,10 @@ DEFAULT_RECOMMENDATIONS = [
 ]
 
 
+# A four-digit year, as dates are written (see cfpreport.input.dates).
+Year = Annotated[int, Field(ge=1000, le=9999)]
+
+
 class Model(BaseModel):
     """Base of every study-file section: unknown keys are errors, numbers may be text."""
 
@@ -60,14 +72,14 @@ class ReportInfo(Model):
     number: str = Field(min_length=1, pattern=r"^[^/\\:*?\"<>|\s]+$")
     title: str = "产品碳足迹报告"
     issued: date
-    revision: int = Field(default=1, ge=0)
+    revision: int = Field(default=1, ge=0, le=999)
     status: Literal["draft", "final"] = "final"
     language: Literal["zh"] = "zh"
     standards: list[str] = Field(default_factory=lambda: list(DEFAULT_STANDARDS), min_length=1)
     issuer: Issuer
     prepared_by: str | None = None
     team: list[TeamMember] = Field(default_factory=list)
-    site_days: float | None = Field(default=None, ge=0)
+    site_days: Annotated[float, AfterValidator(SITE_DAYS.check)] | None = None
 
 
 class Contact(Model):
@@ -152,15 +164,13 @@ class Activity(Model):
 
     @field_validator("amount")
     @classmethod
-    def amount_is_finite_and_not_negative(cls, amount: float) -> float:
-        if not math.isfinite(amount):
-            raise ValueError("must be a finite number (got NaN or infinity)")
+    def amount_is_not_negative_and_in_range(cls, amount: float) -> float:
         if amount < 0:
             raise ValueError(
                 f"must be >= 0 (got {amount:g}); report recycling credits separately, "
                 "not as negative amounts"
             )
-        return amount
+        return AMOUNT.check(amount)
 
     @model_validator(mode="after")
     def factor_or_gas(self) -> Activity:
@@ -188,10 +198,12 @@ class Product(Model):
 
     @field_validator("annual_output")
     @classmethod
-    def output_is_positive(cls, output: float | None) -> float | None:
-        if output is not None and not (math.isfinite(output) and output > 0):
+    def output_is_positive_and_in_range(cls, output: float | None) -> float | None:
+        if output is None:
+            return None
+        if output <= 0:
             raise ValueError(f"must be a positive number of units (got {output:g})")
-        return output
+        return ANNUAL_OUTPUT.check(output)
 
 
 class StudyFactor(Model):
@@ -199,17 +211,18 @@ class StudyFactor(Model):
 
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
-    value: float = Field(ge=0, allow_inf_nan=False)
+    value: Annotated[float, AfterValidator(FACTOR_VALUE.check)]
     unit: str = Field(min_length=1)
     source: str = Field(min_length=1)
     publisher: str | None = None
     published: PartialDate | None = None  # 2025-09-28, 2026-01 or 2025: as precise as known
-    year: int | None = None
+    year: Year | None = None
     kind: FactorKind = "other"
     verified: bool = False  # checked against its source document ...
     verified_by: str | None = None  # ... by whom (printed in the report) ...
     verified_on: PartialDate | None = None  # ... and when
-    density: float | None = Field(default=None, gt=0, description="kg/L, for fuels in litres")
+    density: Annotated[float, AfterValidator(DENSITY.check)] | None = Field(
+        default=None, description="kg/L, for fuels in litres")
     note: str | None = None
 
 
