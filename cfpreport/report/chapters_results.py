@@ -53,19 +53,19 @@ def activity_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> N
     rows_of_product = facts.activities_of(product)
     rows = []
     for key in STAGES:
-        stage_rows = rows_of_product[rows_of_product["stage"] == key]
-        if stage_rows.empty:
+        stage_rows = [row for row in rows_of_product if row.stage == key]
+        if not stage_rows:
             rows.append([Cell(STAGE_SHORT_LABELS[key])] + [
                 Cell(NOT_APPLICABLE, align="center") for _ in range(6)])
             continue
-        rows += [activity_row(row, facts) for row in stage_rows.itertuples()]
+        rows += [activity_row(row, facts) for row in stage_rows]
     unit = f"{facts.unit}/{product.unit_word}"
     header = [[Cell("生命周期阶段"), Cell("活动"), Cell("活动数据"), Cell("分配基准"),
                Cell(f"单位产品活动量（/{product.unit_word}）"), Cell("排放因子"),
                Cell(f"排放量（{unit}）")]]
     notes = [text("activity_note", decimals=facts.results.settings.decimals,
                   significant=DERIVED_SIGNIFICANT_DIGITS,
-                  annual=bool((rows_of_product["basis"] == "annual").any()))]
+                  annual=any(row.basis == "annual" for row in rows_of_product))]
     writer.table(f"{product.display_name}生命周期碳排放清单", header, rows,
                  [12, 15, 14, 10, 15, 22, 12], notes)
 
@@ -95,7 +95,7 @@ def data_quality_table(writer: ModelWriter, facts: Facts, product: ProductFact) 
     writer.paragraph(text("data_quality_intro", table=writer.reserve_table_number(),
                           product=product.display_name))
     rows = []
-    for row in rows_of_product.itertuples():
+    for row in rows_of_product:
         label = row.label if isinstance(row.label, str) else row.factor_name
         source = row.source if isinstance(row.source, str) else "未注明"
         factor_source = (facts.results.factor_set.get(row.factor).source

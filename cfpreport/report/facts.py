@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
 from cfpreport.calculation.calculate import Results
 from cfpreport.calculation.factors import Factor
@@ -135,17 +135,26 @@ class Facts:
     def functional_units(self) -> list[str]:
         return [f"{p.functional_unit}{product_display_name(p)}" for p in self.study.products]
 
-    def activities_of(self, product: ProductFact) -> pd.DataFrame:
-        """The priced activity rows of one product, in study order."""
-        activities = self.results.activities
-        return activities[activities["product"] == product.product.id]
+    def activities_of(self, product: ProductFact) -> list[tuple]:
+        """The priced activity rows of one product, in study order (named tuples with the
+        columns of ``Results.activities``)."""
+        return self.activity_rows.get(product.product.id, [])
+
+    @cached_property
+    def activity_rows(self) -> dict[str, list[tuple]]:
+        """Every product's activity rows, split in one pass: looking them up by filtering
+        the whole frame for each product made a report quadratic in its products."""
+        by_product: dict[str, list[tuple]] = {}
+        for row in self.results.activities.itertuples(index=False):
+            by_product.setdefault(row.product, []).append(row)
+        return by_product
 
     def factor_value_text(self, factor_id: str) -> str:
         """A factor's value as its source gives it; derived fuel factors to 5 digits."""
         factor = self.results.factor_set.get(factor_id)
         return quantity(factor.value) if factor.chain else recorded(factor.value)
 
-    @property
+    @cached_property
     def used_factors(self) -> list[Factor]:
         """The factors the activities use, by id (aliases resolved), sorted by id."""
         ids = sorted(self.results.activities["factor"].dropna().unique())
@@ -183,23 +192,25 @@ class Facts:
 def gather_facts(study: Study, results: Results) -> Facts:
     """Collect the formatted facts of a study's results."""
     stages = results.stages
-    totals = results.products.set_index("product")
+    rows_of: dict[str, dict[str, tuple]] = {}  # product -> stage -> row, in one pass
+    for row in stages.itertuples(index=False):
+        rows_of.setdefault(row.product, {})[row.stage] = row
+    totals = {row.product: row for row in results.products.itertuples(index=False)}
     products = []
     for product in study.products:
-        rows = stages[stages["product"] == product.id].set_index("stage")
+        rows = rows_of.get(product.id, {})
         stage_facts = []
         for key in STAGES:
-            if key in rows.index:
-                row = rows.loc[key]
+            if key in rows:
+                row = rows[key]
                 stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
-                                             row["shown"], row["share"],
-                                             float(row["shown_value"])))
+                                             row.shown, row.share, float(row.shown_value)))
             else:
                 stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
                                              NOT_APPLICABLE, NOT_APPLICABLE, 0.0))
-        total = totals.loc[product.id]
-        products.append(ProductFact(product, total["shown"], bool(total["stages_add_up"]),
-                                    total["shares_total"], bool(total["shares_add_up"]),
+        total = totals[product.id]
+        products.append(ProductFact(product, total.shown, bool(total.stages_add_up),
+                                    total.shares_total, bool(total.shares_add_up),
                                     stage_facts))
     with_data = set(stages["stage"])
     declared = {key for key, scope in study.study.stages.items()

@@ -248,13 +248,13 @@ def largest_activities(facts: Facts, product: ProductFact, count: int = 3
 
     Shares follow the report's convention: the shown value over the shown total.
     """
-    rows = facts.activities_of(product).sort_values("kgco2e", ascending=False,
-                                                    kind="stable").head(count)
-    shown = [Decimal(value) for value in rows["shown"]]
+    # Largest first; equal results keep study order (a stable sort).
+    rows = sorted(facts.activities_of(product), key=lambda row: -row.kgco2e)[:count]
+    shown = [Decimal(row.shown) for row in rows]
     shares = shares_from_shown(shown, Decimal(product.total))
     return [Contributor(
         activity_label(row), row.shown,
         format(share, "f"),
         activity_kind(facts, row),
         row.gas if isinstance(row.gas, str) else "")
-        for row, share in zip(rows.itertuples(), shares, strict=True)]
+        for row, share in zip(rows, shares, strict=True)]
