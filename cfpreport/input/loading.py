@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from cfpreport.errors import Problem, StudyError
-from cfpreport.input import text_checks
+from cfpreport.input import image_checks, limits, text_checks
 from cfpreport.input.dates import impossible_date_message
 from cfpreport.input.scalars import FieldPath, Written, quoted, read_as
 from cfpreport.input.study import CompanyImages, ProductImages, Study
@@ -25,7 +25,6 @@ from cfpreport.input.study import CompanyImages, ProductImages, Study
 # A path inside the document: keys and list indices, e.g. ("products", 0, "activities").
 Positions = dict[FieldPath, tuple[int, int]]
 
-MAX_FILE_BYTES = 5_000_000  # a study is text; anything larger is a mistake or an attack
 MAX_DEPTH = 100  # a study nests about six levels; deeper files only exhaust the stack
 STUDY_NEEDS = "report:, company:, study: and products:"
 
@@ -88,6 +87,7 @@ def read_study(path: str | Path) -> LoadedStudy:
     path = Path(path)
     text = read_text(path)
     parsed = parse_yaml(text, str(path))
+    limits.refuse_beyond_limits(parsed.data, parsed.positions, str(path))  # before the work
     data, problems = read_fields(parsed, str(path))
     positions = parsed.positions
     study = None
@@ -106,10 +106,14 @@ def read_text(path: Path, name: str | None = None, kind: str = "a study",
     name = name or str(path)
     if not path.is_file():
         raise StudyError.single(name, "no such file" if not path.exists() else "not a file")
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise StudyError.single(name, f"file is {len(raw)} bytes; an input file is at most "
-                                      f"{MAX_FILE_BYTES} bytes")
+    size = path.stat().st_size  # before reading: a huge file is refused unread
+    if size <= limits.MAX_FILE_BYTES:
+        with path.open("rb") as stream:
+            raw = stream.read(limits.MAX_FILE_BYTES + 1)  # it may have grown since
+        size = max(size, len(raw))
+    if size > limits.MAX_FILE_BYTES:
+        raise StudyError.single(name, f"file is {size} bytes; an input file is at most "
+                                      f"{limits.MAX_FILE_BYTES} bytes (1 MiB)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -426,7 +430,8 @@ def duplicate_ids(loaded: LoadedStudy, list_key: str, message: str) -> list[Prob
 
 
 def image_problems(loaded: LoadedStudy) -> list[Problem]:
-    """Check that every image path stays inside the study folder and exists."""
+    """Check that every image path stays inside the study folder and exists, and that
+    the file is a picture the report can use (:mod:`cfpreport.input.image_checks`)."""
     images: list[tuple[FieldPath, type[BaseModel]]] = [(("company", "images"), CompanyImages)]
     images += [((*path, "images"), ProductImages) for path, _ in loaded.mappings("products")]
     problems = []
@@ -434,6 +439,8 @@ def image_problems(loaded: LoadedStudy) -> list[Problem]:
         for key in model.model_fields:
             value = loaded.value(*images_path, key)
             message = image_path_problem(loaded.folder, value) if isinstance(value, str) else None
+            if isinstance(value, str) and not message:
+                message = image_checks.image_problem(loaded.folder / value, value)
             if message:
                 problems.append(loaded.problem((*images_path, key), message))
     return problems
