@@ -12,10 +12,10 @@ instead (README, "Numbers"):
   a product named ``no`` or a model ``1:30`` keeps those characters;
 * a true/false field takes ``true``/``false`` (and YAML's ``yes``/``no``, ``on``/``off``);
 * a date field takes a date written YYYY-MM-DD, never a number (pydantic would read
-  ``issued: 0`` as 1970-01-01) nor a date with a time.
+  ``issued: 0`` as 1970-01-01) nor a date with a time; a date known to the month or
+  year (``published``) gets its text (``2025``, not hex ``0x7E9``), which the model reads.
 
-Fields of other types (dates known to the month or year) keep what YAML built; the
-model checks them.
+Fields of other types keep what YAML built; the model checks them.
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from cfpreport.input.dates import PartialDate
+
 FieldPath = tuple[str | int, ...]
 #: The text of each plain scalar YAML 1.1 read as something other than text.
 Written = dict[FieldPath, str]
 Refused = list[tuple[FieldPath, str]]
-Kind = Literal["number", "whole", "bool", "text", "date", "other"]
+Kind = Literal["number", "whole", "bool", "text", "date", "partial_date", "other"]
 
 # ASCII digits only: Python's \d and float() also take １２ and other scripts' digits.
 DECIMAL = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
@@ -46,7 +48,8 @@ MAX_WHOLE_DIGITS = 15  # every whole field is small; this keeps int() off huge t
 HINTS = {"number": "write a decimal number such as 0.15",
          "whole": "write a whole number such as 4",
          "bool": "write true or false",
-         "date": "write it as YYYY-MM-DD (e.g. 2025-02-26)"}
+         "date": "write it as YYYY-MM-DD (e.g. 2025-02-26)",
+         "partial_date": "write YYYY-MM-DD, YYYY-MM (month known) or YYYY (year known)"}
 
 
 def read_as(model: type[BaseModel], data: Any, written: Written, prefix: FieldPath = ()
@@ -85,6 +88,8 @@ def fields_of(value: Any, annotation: Any, path: FieldPath, written: Written,
         return value
     if kind == "text":
         return text
+    if kind == "partial_date":  # the date YAML built, else the text: PartialDate reads it
+        return value if isinstance(value, date) else text
     result, message = read_scalar(kind, value, text)
     if message:
         refused.append((path, message))
@@ -164,6 +169,8 @@ def field_kind(annotation: Any) -> Kind:
         return "text"
     if annotation is date:
         return "date"
+    if annotation is PartialDate:
+        return "partial_date"
     if typing.get_origin(annotation) is Literal and all(
             isinstance(choice, str) for choice in typing.get_args(annotation)):
         return "text"
