@@ -404,6 +404,54 @@ CASES = [
         "study.yaml:17:62 products[0].activities[2].note:",
         "is 2001 characters long; a statement, note or source may have at most 2000",
         id="text-note-2001-characters"),
+    # Sizes beyond the supported limits (README, "Limits"; cfpreport/input/limits.py),
+    # refused right after parsing. Products and activities appended to BASE, one a line.
+    pytest.param(
+        BASE + "".join(f"  - {{id: q{i}, name: 产品{i}, activities: [{{stage: use, gas: SF6, "
+                       "amount: 1, unit: kg}]}\n" for i in range(50)), "validate",
+        "study.yaml:10:1 products:",
+        "51 products; a report may have at most 50 (split the study into several reports)",
+        id="limit-51-products"),
+    pytest.param(
+        broken("      - {stage: use, gas: SF6, amount: 0.01, unit: kg}\n",
+               "      - {stage: use, gas: SF6, amount: 0.01, unit: kg}\n" * 299), "validate",
+        "study.yaml:14:5 products[0].activities:",
+        "301 activities; a product may have at most 300", id="limit-301-activities-in-a-product"),
+    pytest.param(
+        BASE + "".join(f"  - id: q{i}\n    name: 产品{i}\n    activities:\n" + "      - {stage: "
+                       "use, gas: SF6, amount: 1, unit: kg}\n" * 299 for i in range(2)), "calc",
+        "study.yaml:10:1 products:",
+        "601 activities in all; a report may have at most 600 (split the study into several "
+        "reports)", id="limit-601-activities-in-all"),
+    pytest.param(
+        BASE + "".join(f"  - {{id: q{i}, name: 产品{i}, functions: {'说' * 18000}, activities: "
+                       "[{stage: use, gas: SF6, amount: 1, unit: kg}]}\n" for i in range(6)),
+        "validate", f"study.yaml:23:{len('  - {id: q5, name: 产品5, functions: ') + 1} "
+                    "products[6].functions:",
+        "the study's text passes 100000 characters here; a study may have at most 100000 "
+        "characters of text", id="limit-text-budget"),
+    pytest.param(
+        broken("      - {stage: use, gas: SF6, amount: 0.01, unit: kg}\n", "".join(
+            f"      - {{stage: use, gas: SF6, amount: 0.01, unit: kg, label: L{i:03d}{'x' * 36}}}"
+            "\n" for i in range(251))), "validate",
+        f"study.yaml:267:{len('      - {stage: use, gas: SF6, amount: 0.01, unit: kg, ') + 8} "
+        "products[0].activities[252].label:",
+        "the distinct activity labels pass 10000 characters here; a study's labels may have "
+        "at most 10000 characters in all",
+        id="limit-label-budget"),
+    pytest.param(
+        broken("  number: T-001\n", "  number: T-001\n  standards: [" + ", ".join(
+            ["GB/T 24067"] * 101) + "]\n"), "validate",
+        "study.yaml:3:3 report.standards:", "101 items; a list may have at most 100",
+        id="limit-101-standards"),
+    pytest.param(  # counted before the files are looked for: none of them exists
+        with_images("{photo: a.png, process: b.png}") + "".join(
+            f"  - {{id: q{i}, name: 产品{i}, images: {{photo: p{i}.png, process: f{i}.png}}, "
+            "activities: [{stage: use, gas: SF6, amount: 1, unit: kg}]}\n" for i in range(10)),
+        "validate",
+        f"study.yaml:28:{len('  - {id: q9, name: 产品9, images: {photo: ') + 1} "
+        "products[10].images.photo:",
+        "image 21 of the report; a report may have at most 20 images", id="limit-21-images"),
 ]
 
 
@@ -815,3 +863,88 @@ def test_results_json_never_writes_infinity_or_nan() -> None:
     with pytest.raises(ResultRangeError, match="results JSON: Out of range float values"):
         dumps({"total_kgco2e": math.inf})
 
+
+# Image files the report cannot use, each made in the test and refused at `validate` at
+# the image's field (cfpreport/input/image_checks.py): (file name, how to make it, what
+# the message says after the quoted path; id).
+def png_of_size(width: int, height: int) -> bytes:
+    """A PNG whose header says width x height RGBA, with almost no data: Pillow learns
+    its size from the header alone, as the check does (a real one would be gigabytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+def saved(mode: str, size: tuple[int, int], image_format: str) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new(mode, size).save(buffer, image_format)
+    return buffer.getvalue()
+
+
+def first_half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+IMAGE_CASES = [
+    pytest.param("big.png", lambda: png_of_size(13000, 13000),
+                 "is 13000x13000 pixels (169 MP); images may have at most 25 MP",
+                 id="image-169-megapixels"),
+    pytest.param("bomb.png", lambda: png_of_size(20000, 20000),
+                 "has 400 MP; images may have at most 25 MP", id="image-past-pillows-own-limit"),
+    pytest.param("notes.png", lambda: "这不是图片\n".encode(),
+                 "is not an image; images must be PNG, JPEG, GIF or WebP files",
+                 id="image-text-file-named-png"),
+    pytest.param("empty.png", lambda: b"", "is empty; images must be PNG, JPEG, GIF or WebP",
+                 id="image-empty-file"),
+    pytest.param("flow.png", lambda: b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/'
+                                     b'2000/svg" width="10" height="10"/>\n',
+                 "is an SVG drawing, not a picture; export it as PNG", id="image-svg-named-png"),
+    pytest.param("cut.png", lambda: saved("RGB", (200, 100), "PNG")[:-30],
+                 "is damaged or cut short", id="image-truncated-png"),
+    pytest.param("head.png", lambda: saved("RGB", (200, 100), "PNG")[:20],
+                 "is a PNG file that is damaged or cut short; save it again",
+                 id="image-png-header-only"),
+    pytest.param("cut.jpg", lambda: first_half(saved("RGB", (800, 600), "JPEG")),
+                 "is damaged or cut short", id="image-truncated-jpeg"),
+    pytest.param("deep.png", lambda: saved("I;16", (50, 50), "PNG"),
+                 "has pixels of mode I;16 (16-bit or floating-point), which the report cannot "
+                 "show", id="image-16-bit-greyscale"),
+]
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), IMAGE_CASES)
+def test_an_image_the_report_cannot_use_is_refused_at_its_field(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content, fragment: str
+        ) -> None:
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / name).write_bytes(content())
+    result = run(tmp_path, monkeypatch, with_images(f"{{photo: images/{name}}}"))
+    assert_refused(result)
+    located = located_lines(result.output)
+    assert len(located) == 1, result.output
+    assert located[0].startswith(
+        f"study.yaml:14:21 products[0].images.photo: 'images/{name}' {fragment}"), located[0]
+
+
+def test_an_image_the_report_can_use_passes(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "images").mkdir()
+    for name, mode, image_format in [("photo.jpg", "CMYK", "JPEG"), ("flow.png", "P", "PNG"),
+                                     ("logo.gif", "L", "GIF"), ("plant.webp", "RGBA", "WEBP")]:
+        (tmp_path / "images" / name).write_bytes(saved(mode, (120, 80), image_format))
+    study = with_images("{photo: images/photo.jpg, process: images/flow.png}").replace(
+        "  name: 示例电气有限公司\n", "  name: 示例电气有限公司\n  images: {overview: "
+        "images/logo.gif, layout: images/plant.webp}\n")
+    result = run(tmp_path, monkeypatch, study)
+    assert result.exit_code == 0, result.output
