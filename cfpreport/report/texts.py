@@ -27,9 +27,15 @@ def _environment() -> jinja2.Environment:
                               keep_trailing_newline=False)
 
 
+@cache
+def _template(source: str) -> jinja2.Template:
+    """Compile a snippet once per process: a report fills the same ones per product."""
+    return _environment().from_string(source)
+
+
 def text(key: str, language: str = "zh", **facts: Any) -> str:
     """Fill one snippet; a missing fact is an error (StrictUndefined)."""
-    return _environment().from_string(_snippets(language)[key]).render(**facts).strip()
+    return _template(_snippets(language)[key]).render(**facts).strip()
 
 
 def paragraphs(key: str, language: str = "zh", **facts: Any) -> list[str]:
@@ -39,8 +45,7 @@ def paragraphs(key: str, language: str = "zh", **facts: Any) -> list[str]:
 
 def items(key: str, language: str = "zh", **facts: Any) -> list[str]:
     """Fill each entry of a list snippet."""
-    return [_environment().from_string(item).render(**facts).strip()
-            for item in _snippets(language)[key]]
+    return [_template(item).render(**facts).strip() for item in _snippets(language)[key]]
 
 
 def split_paragraphs(value: str) -> list[str]:
