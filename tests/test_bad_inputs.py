@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from cfpreport.calculation.limits import ResultRangeError
+from cfpreport.calculation.ranges import ResultRangeError
 from cfpreport.calculation.results_json import dumps
 from cfpreport.cli import main
 

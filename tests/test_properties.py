@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from cfpreport.calculation.calculate import Results, calculate
 from cfpreport.calculation.factors import FactorSet, load_factor_set, load_gwp_sets
-from cfpreport.calculation.limits import AMOUNT, ANNUAL_OUTPUT, MAX_RESULT_KG
+from cfpreport.calculation.ranges import AMOUNT, ANNUAL_OUTPUT, MAX_RESULT_KG
 from cfpreport.calculation.results_json import dumps, results_document
 from cfpreport.calculation.stages import STAGES
 from cfpreport.errors import CfpError

@@ -25,7 +25,7 @@ import pandas as pd
 
 from cfpreport.calculation import rounding
 from cfpreport.calculation.factors import FactorSet, load_gwp_sets
-from cfpreport.calculation.limits import (
+from cfpreport.calculation.ranges import (
     MAX_RESULT_KG,
     OutOfRange,
     ResultRangeError,

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from cfpreport.calculation.limits import CHAIN_VALUE, DENSITY, FACTOR_VALUE, GWP
+from cfpreport.calculation.ranges import CHAIN_VALUE, DENSITY, FACTOR_VALUE, GWP
 from cfpreport.calculation.units import UnitError, parse_factor_unit
 from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
 from cfpreport.input.dates import PartialDate

@@ -11,7 +11,7 @@ import math
 from typing import Any
 
 from cfpreport.calculation.calculate import Results
-from cfpreport.calculation.limits import ResultRangeError
+from cfpreport.calculation.ranges import ResultRangeError
 from cfpreport.input.study import Study
 
 SCHEMA = "cfpreport.results/1"

@@ -22,7 +22,7 @@ from pydantic import (
     model_validator,
 )
 
-from cfpreport.calculation.limits import AMOUNT, ANNUAL_OUTPUT, DENSITY, FACTOR_VALUE, SITE_DAYS
+from cfpreport.calculation.ranges import AMOUNT, ANNUAL_OUTPUT, DENSITY, FACTOR_VALUE, SITE_DAYS
 from cfpreport.calculation.stages import StageKey
 from cfpreport.input.dates import PartialDate
 
