@@ -197,3 +197,16 @@ def test_a_named_team_is_said_to_have_done_the_work_and_confirmed_by_the_company
     assert "某认证机构组建了碳足迹评价工作组（成员见附件 1）" in text
     assert "进行了 1.5 天的数据收集" in text and "特此证明" in text
     assert "评价结果的预期应用如下：" in text and "同类产品对标" in text
+
+
+def test_a_stage_that_only_declares_processes_is_not_said_to_be_in_the_boundary():
+    study = generated_study(materials=False, gases=False, factor_set="cn-2024",
+                            empty_use="data", products=1)
+    data = study.model_dump(mode="json")
+    data["study"]["stages"]["storage"] = {"included": "成品库房照明"}
+    _, model = report_of(Study.model_validate(data))
+    text = everything(model)
+    boundary = next(line for line in text.splitlines() if line.startswith("本次评价的系统边界为"))
+    covered = boundary.split("涵盖", 1)[1].split("。", 1)[0]
+    assert "仓储阶段" not in covered
+    assert "仓储阶段无活动数据，未纳入本次评价" in boundary

@@ -38,3 +38,10 @@ STAGE_SHORT_LABELS: dict[str, str] = {
     "use": "产品使用",
     "end_of_life": "产品处置",
 }
+
+#: The stages a boundary of each kind is expected to cover; one of them without data is
+#: a stage left out, which the report names with its reason.
+BOUNDARY_STAGES: dict[str, tuple[str, ...]] = {
+    "cradle-to-grave": STAGES,
+    "cradle-to-gate": ("raw_material_acquisition", "raw_material_transport", "production"),
+}

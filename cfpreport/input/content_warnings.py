@@ -9,11 +9,10 @@ registered in :data:`cfpreport.input.study_warnings.RULES` with the other warnin
 from __future__ import annotations
 
 from cfpreport.calculation.factors import FactorSet
-from cfpreport.calculation.stages import STAGE_LABELS
+from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGE_LABELS
 from cfpreport.errors import Problem
 from cfpreport.input.study import Study
 from cfpreport.input.study_warnings import warning, written
-from cfpreport.report.statements import BOUNDARY_STAGES
 
 #: The ISO 14067 clause 7.3 questions a study answers with a key of ``study:``.
 ISO_QUESTIONS = {

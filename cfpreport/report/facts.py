@@ -16,7 +16,7 @@ import numpy as np
 
 from cfpreport.calculation.calculate import Results
 from cfpreport.calculation.factors import Factor
-from cfpreport.calculation.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
 from cfpreport.input.study import Product, Study
 
 BOUNDARY_LABELS = {"cradle-to-grave": "摇篮到坟墓", "cradle-to-gate": "摇篮到大门"}
@@ -122,7 +122,7 @@ class Facts:
     results: Results
     unit: str  # "tCO2e"
     products: list[ProductFact]
-    included_stages: list[str]  # stage keys with data in any product, or declared included
+    included_stages: list[str]  # stage keys with data in any product
     gwp_source: str
     boundary_label: str
     boundary_phrase: str
@@ -166,7 +166,9 @@ class Facts:
 
     @property
     def empty_stage_labels(self) -> list[str]:
-        return [STAGE_LABELS[key] for key in STAGES if key not in self.included_stages]
+        """Stages the declared boundary covers that have no data (left out)."""
+        return [STAGE_LABELS[key] for key in BOUNDARY_STAGES[self.study.study.boundary]
+                if key not in self.included_stages]
 
     def common(self) -> dict:
         """The facts every text snippet may use."""
@@ -212,10 +214,10 @@ def gather_facts(study: Study, results: Results) -> Facts:
         products.append(ProductFact(product, total.shown, bool(total.stages_add_up),
                                     total.shares_total, bool(total.shares_add_up),
                                     stage_facts))
+    # A stage is in the boundary when it has data; one that only declares included
+    # processes is still empty, and the report says so (validate warns about it).
     with_data = set(stages["stage"])
-    declared = {key for key, scope in study.study.stages.items()
-                if scope.included.strip() not in ("", NOT_APPLICABLE)}
-    included = [key for key in STAGES if key in with_data | declared]
+    included = [key for key in STAGES if key in with_data]
     return Facts(study=study, results=results, unit=results.display_unit, products=products,
                  included_stages=included,
                  gwp_source=f"IPCC {GWP_REPORTS[study.study.gwp]}",

@@ -14,17 +14,11 @@ from decimal import Decimal
 
 from cfpreport.calculation.factors import Factor
 from cfpreport.calculation.rounding import shares_from_shown
-from cfpreport.calculation.stages import STAGE_LABELS, STAGES
+from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGE_LABELS, STAGES
 from cfpreport.calculation.units import display_unit, quantity_of
 from cfpreport.report.facts import Facts, ProductFact, recorded
 
 NOT_ASSESSED = "未评估"
-
-#: The stages a boundary of each kind is expected to cover.
-BOUNDARY_STAGES = {
-    "cradle-to-grave": STAGES,
-    "cradle-to-gate": ("raw_material_acquisition", "raw_material_transport", "production"),
-}
 
 ELECTRICITY_KINDS = ("grid_co2", "electricity_footprint")
 
@@ -54,8 +48,7 @@ class Contributor:
 def empty_stages(facts: Facts) -> list[str]:
     """Stages the declared boundary covers that have no activity in any product."""
     expected = BOUNDARY_STAGES[facts.study.study.boundary]
-    with_data = set(facts.results.activities["stage"])
-    return [key for key in expected if key not in with_data]
+    return [key for key in expected if key not in facts.included_stages]
 
 
 def exclusion_reason(facts: Facts, stage: str) -> str | None:
