@@ -18,9 +18,9 @@ from cfpreport.report.blocks import (
     SignatureLine,
     Table,
 )
-from cfpreport.report.chapters_results import calculation, data_collection
+from cfpreport.report.chapters_results import calculation, data_collection, is_catalogue
 from cfpreport.report.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
-from cfpreport.report.facts import NOT_APPLICABLE, Facts, chinese_date, recorded
+from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact, chinese_date, recorded
 from cfpreport.report.images import read_image
 from cfpreport.report.model import ModelWriter
 from cfpreport.report.texts import items, paragraphs, split_paragraphs, text
@@ -92,12 +92,27 @@ def team_signature_lines(facts: Facts) -> list[SignatureLine]:
 def abstract(writer: ModelWriter, facts: Facts) -> None:
     writer.heading(1, "摘要", numbered=False)
     writer.paragraphs(paragraphs("abstract_purpose", **facts.common()))
-    for product in facts.products:
-        writer.paragraph(text("abstract_result", product=product, **facts.common()))
+    if is_catalogue(facts):
+        writer.paragraph(text("abstract_catalogue", count=len(facts.products),
+                              range=catalogue_range(facts), **facts.common()))
+    else:
+        for product in facts.products:
+            writer.paragraph(text("abstract_result", product=product, **facts.common()))
     writer.paragraph(text("abstract_quality", primary=statements.has_primary_data(facts),
                           set_factors=bool(statements.set_factors_used(facts)),
                           study_factors=bool(statements.study_factors_used(facts)),
                           **facts.common()))
+
+
+def catalogue_range(facts: Facts) -> tuple[ProductFact, ProductFact] | None:
+    """The products of the lowest and highest footprint (by exact total), when all are
+    counted per the same unit word; totals per 台 and per 套 are not comparable."""
+    if len({product.unit_word for product in facts.products}) > 1:
+        return None
+    exact = dict(zip(facts.results.products["product"], facts.results.products["kgco2e"],
+                     strict=True))
+    ordered = sorted(facts.products, key=lambda product: exact[product.product.id])
+    return ordered[0], ordered[-1]
 
 
 def introduction(writer: ModelWriter, facts: Facts) -> None:

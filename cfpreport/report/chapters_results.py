@@ -24,6 +24,12 @@ from cfpreport.report.texts import items, paragraphs, text
 # chapter 5 begins, so the chart does not leave half a page blank before it.
 PIE_WIDTH_MM = 54
 
+FACTORS_SECTION = "排放因子数据"
+# From this many products on, chapter 5 gives the results as one table of all products
+# (values and shares by stage) instead of a table and a pie chart per product: a page
+# per product made a catalogue of 200 products 200 pages longer and no easier to compare.
+CATALOGUE_FROM = 10
+
 BASIS_LABELS = {"annual": "年度总量", "per_unit": "单位产品"}
 DATA_TYPE_LABELS = {"primary": "初级", "secondary": "次级"}
 
@@ -39,7 +45,7 @@ def data_collection(writer: ModelWriter, facts: Facts) -> None:
     writer.heading(2, "数据来源与数据质量")
     for product in facts.products:
         data_quality_table(writer, facts, product)
-    writer.heading(2, "排放因子数据")
+    writer.heading(2, FACTORS_SECTION)
     factor_tables(writer, facts)
 
 
@@ -89,8 +95,10 @@ def activity_row(row, facts: Facts) -> list[Cell]:
 
 
 def data_quality_table(writer: ModelWriter, facts: Facts, product: ProductFact) -> None:
-    """Per activity: primary or secondary data, the document it comes from, the factor's
-    source (ISO 14067 7.3: data-quality assessment)."""
+    """Per activity: primary or secondary data, the document it comes from, the factor it
+    is priced with (ISO 14067 7.3: data-quality assessment). The factor's value, unit and
+    source are in the factor table of 4.4, once: repeated on every row, a source of four
+    lines made each row four lines tall and this table the longest of the report."""
     rows_of_product = facts.activities_of(product)
     writer.paragraph(text("data_quality_intro", table=writer.reserve_table_number(),
                           product=product.display_name))
@@ -98,15 +106,13 @@ def data_quality_table(writer: ModelWriter, facts: Facts, product: ProductFact) 
     for row in rows_of_product:
         label = row.label if isinstance(row.label, str) else row.factor_name
         source = row.source if isinstance(row.source, str) else "未注明"
-        factor_source = (facts.results.factor_set.get(row.factor).source
-                         if isinstance(row.factor, str) else f"IPCC {facts.study.study.gwp}")
         rows.append([Cell(STAGE_SHORT_LABELS[row.stage]), Cell(label),
                      Cell(DATA_TYPE_LABELS[row.data_type], align="center"), Cell(source),
-                     Cell(factor_source)])
+                     Cell(row.factor_name)])
     header = [[Cell("生命周期阶段"), Cell("活动"), Cell("数据类型"), Cell("活动数据来源"),
-               Cell("排放因子来源")]]
+               Cell("排放因子")]]
     writer.table(f"{product.display_name}活动数据的类型与来源", header, rows,
-                 [13, 17, 10, 28, 32])
+                 [13, 17, 10, 30, 30], [text("data_quality_note", section=FACTORS_SECTION)])
 
 
 def factor_tables(writer: ModelWriter, facts: Facts) -> None:
@@ -192,8 +198,11 @@ def calculation(writer: ModelWriter, facts: Facts) -> None:
     writer.paragraph("E = Σ（ADi × EFi）= " + stage_terms, style="formula")
     writer.paragraph(text("formula_where", gases=statements.gases_released(facts), **common))
     writer.heading(2, "计算结果")
-    for product in facts.products:
-        product_results(writer, facts, product)
+    if is_catalogue(facts):
+        catalogue_results(writer, facts)
+    else:
+        for product in facts.products:
+            product_results(writer, facts, product)
     writer.heading(2, "不确定性分析")
     writer.paragraphs(paragraphs("uncertainty", **common))
     writer.add(BulletList(items("uncertainty_items", **common), ordered=True))
@@ -236,6 +245,51 @@ def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> 
               for stage, colour in zip(stages, charts.PALETTE, strict=False)]
     caption = f"{product.display_name}生命周期阶段碳排放分布图"
     writer.figure(caption, charts.stage_pie(slices), PIE_WIDTH_MM, caption, legend)
+
+
+def is_catalogue(facts: Facts) -> bool:
+    """A report of many products shows their results side by side (see CATALOGUE_FROM)."""
+    return len(facts.products) >= CATALOGUE_FROM
+
+
+def catalogue_results(writer: ModelWriter, facts: Facts) -> None:
+    """5.2 of a catalogue: one table of every product's stage values and total, one of
+    their shares. The same shown values as everywhere else, only arranged by product."""
+    stages = facts.included_stages
+    values_table, shares_table = writer.reserve_table_number(), writer.reserve_table_number()
+    per_unit = catalogue_unit(facts)
+    writer.paragraph(text("catalogue_result_intro", count=len(facts.products),
+                          values_table=values_table, shares_table=shares_table,
+                          per_unit=per_unit, **facts.common()))
+    header = [[Cell("产品"), *(Cell(STAGE_SHORT_LABELS[key]) for key in stages), Cell("合计")]]
+    widths = [40, *([62 / len(stages)] * len(stages)), 14]
+    values, shares = [], []
+    for product in facts.products:
+        by_key = {stage.key: stage for stage in product.stages}
+        name = Cell(product.display_name)
+        values.append([name, *(Cell(by_key[key].value, align="right") for key in stages),
+                       Cell(product.total, align="right")])
+        shares.append([name, *(Cell(percent(by_key[key].share), align="right")
+                               for key in stages),
+                       Cell(f"{product.shares_total}%", align="right")])
+    value_notes = [text("catalogue_unit_note", unit=facts.unit, per_unit=per_unit,
+                        empty_stages=facts.empty_stage_labels)]
+    if not all(product.stages_add_up for product in facts.products):
+        value_notes.append(text("rounding_note"))
+    share_notes = [] if all(p.shares_add_up for p in facts.products) else [
+        text("catalogue_shares_note")]
+    writer.table("各产品生命周期各阶段碳排放情况", header, values, widths, value_notes)
+    writer.table("各产品生命周期各阶段碳排放占比", header, shares, widths, share_notes)
+
+
+def catalogue_unit(facts: Facts) -> str:
+    """The unit word all products share ("台"), or "功能单位" when they differ."""
+    words = {product.unit_word for product in facts.products}
+    return words.pop() if len(words) == 1 else "功能单位"
+
+
+def percent(share: str) -> str:
+    return share if share == NOT_APPLICABLE else f"{share}%"
 
 
 def share_big(share: str) -> bool:
