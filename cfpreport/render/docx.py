@@ -5,7 +5,10 @@ There is one writer per block type, dispatched by ``block.kind`` through
 formatted by the report builder); :func:`add_text` turns CO2 and 10^4 into sub- and
 superscript runs wherever text is written. Styles, page, header, footer and properties
 are set up by :mod:`cfpreport.render.docx_setup`; XML that python-docx has no API for
-comes from :mod:`cfpreport.render.docx_xml`.
+comes from :mod:`cfpreport.render.docx_xml`. The rows of report tables, which may run to
+thousands, are built as XML by :mod:`cfpreport.render.docx_rows`: python-docx's table API
+costs time in proportion to the table on every row. The cover's and the signatures' few
+rows use python-docx.
 """
 
 from __future__ import annotations
@@ -20,15 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.table import CT_Tbl
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table as DocxTable
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from cfpreport.render.columns import column_widths_mm
+from cfpreport.render.docx_rows import RowCell, append_row, append_runs
 from cfpreport.render.docx_setup import (
     BODY,
     CAPTION,
@@ -59,11 +67,9 @@ from cfpreport.render.docx_setup import (
 from cfpreport.render.docx_xml import (
     begin_field,
     end_field,
-    mark_row,
     set_cell_borders,
     set_cell_margins,
     set_table_width,
-    shade_cell,
     wrap_in_bookmark,
     wrap_in_link,
 )
@@ -81,14 +87,11 @@ from cfpreport.report.blocks import (
     Table,
     TableOfContents,
     kept_with_next,
-    text_runs,
 )
 
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 HEADER_ROW_FILL, LABEL_CELL_FILL = "E8E8E8", "F0F0F0"  # as the HTML tables
 PARAGRAPH_STYLES = {"body": BODY, "note": NOTE, "center": CENTER, "formula": FORMULA}
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
-         "right": WD_ALIGN_PARAGRAPH.RIGHT}
 COVER_WIDTHS_MM = (46, 84)  # label | value
 COVER_CROWDED = 240  # characters in the cover's fields, above which it is set tighter
 SIGNATURE_WIDTHS_MM = (30, 40, 20, 60)  # role | name | "签名" | line to sign on
@@ -108,11 +111,27 @@ class Target:
     following: Any = None  # the block after the one being written (None at the end)
     bookmark_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     style_ids: dict[str, str] = field(default_factory=dict)
+    body: BlockItemContainer = field(init=False)  # the parent python-docx gives blocks
+    section: BaseOxmlElement | None = field(init=False)  # w:sectPr, last in the body
 
     def __post_init__(self) -> None:
         # python-docx resolves a style name by scanning every style, twice per paragraph
         # (70 % of the run time); look the ids up once instead.
         self.style_ids = {style.name: style.style_id for style in self.document.styles}
+        self.body = self.document._body
+        self.section = self.document.element.body.sectPr
+
+    def append_to_body(self, block: BaseOxmlElement) -> BaseOxmlElement:
+        """Add a w:p or w:tbl at the end of the body, before its section properties.
+
+        python-docx's own add_paragraph() and add_table() search the whole body for the
+        w:sectPr every time, so their cost grew with the square of the report's length.
+        """
+        if self.section is None:
+            self.document.element.body.append(block)
+        else:
+            self.section.addprevious(block)
+        return block
 
     def style(self, paragraph: DocxParagraph, name: str) -> None:
         """Give the paragraph a paragraph style, by name."""
@@ -120,7 +139,10 @@ class Target:
 
     def add_paragraph(self, style: str, container: _Cell | None = None) -> DocxParagraph:
         """Append an empty paragraph in `style` to the body (or to a table cell)."""
-        paragraph = (container or self.document).add_paragraph()
+        if container is None:
+            paragraph = DocxParagraph(self.append_to_body(OxmlElement("w:p")), self.body)
+        else:
+            paragraph = container.add_paragraph()
         self.style(paragraph, style)
         return paragraph
 
@@ -182,12 +204,7 @@ def render_document(model: ReportModel) -> Document:
 
 def add_text(paragraph: DocxParagraph, text: str) -> None:
     """Append `text` as runs, with chemical subscripts and powers of ten superscript."""
-    for part, vertical in text_runs(text):
-        run = paragraph.add_run(part)
-        if vertical == "sub":
-            run.font.subscript = True
-        elif vertical == "sup":
-            run.font.superscript = True
+    append_runs(paragraph._p, text)
 
 
 def numbered(number: str, text: str) -> str:
@@ -213,7 +230,7 @@ def write_cover(target: Target, block: Cover) -> None:
     if crowded:
         title.paragraph_format.space_before = Pt(40)
         gap.paragraph_format.space_before = Pt(24)
-    table = new_table(target.document, mm_to_twips(COVER_WIDTHS_MM), style=None)
+    table = new_table(target, mm_to_twips(COVER_WIDTHS_MM), style=None)
     for label, value in block.fields:
         label_cell, value_cell = table.add_row().cells
         fill_cell(target, label_cell, label, COVER_LABEL)
@@ -271,15 +288,16 @@ def write_table(target: Target, block: Table) -> None:
         caption.paragraph_format.keep_with_next = True
         target.bookmark(caption, block.anchor)
     widths = table_twips(column_widths_mm(block))
-    table = new_table(target.document, widths, style="Table Grid")
+    table = new_table(target, widths, style="Table Grid")
     set_cell_margins(table._tbl, **CELL_MARGINS)
-    for cells in block.header:
-        add_table_row(target, table, widths, cells, header=True)
-    for cells in block.rows:
-        add_table_row(target, table, widths, cells, header=False)
     with_next = kept_with_next(block, target.following)
-    if block.keep_together or with_next:
-        keep_rows_together(table, with_next=with_next or bool(block.notes))
+    # Rows keep with the next one as in keep_rows_together(), decided as they are written.
+    keep = block.keep_together or with_next
+    keep_last = keep and (with_next or bool(block.notes))
+    rows = [(cells, True) for cells in block.header] + [(cells, False) for cells in block.rows]
+    for index, (cells, header) in enumerate(rows):
+        add_table_row(target, table, widths, cells, header=header,
+                      keep_with_next=keep if index < len(rows) - 1 else keep_last)
     for note in block.notes:
         target.paragraph(note, TABLE_NOTE)
     add_spacer(target)
@@ -290,7 +308,7 @@ def write_figure(target: Target, block: Figure) -> None:
     width_mm = block.picture_width_mm
     if block.legend_beside:
         widths = mm_to_twips([block.picture_column_mm, TEXT_WIDTH_MM - block.picture_column_mm])
-        table = new_table(target.document, widths, style=None)
+        table = new_table(target, widths, style=None)
         picture_cell, legend_cell = table.add_row().cells
         add_picture(target, picture_cell.paragraphs[0], block, width_mm)
         legend_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -324,7 +342,7 @@ def add_legend_entry(paragraph: DocxParagraph, entry: LegendEntry) -> None:
 
 def write_signature_block(target: Target, block: SignatureBlock) -> None:
     """Rows of role | name | label | line to sign on; then date and seal lines."""
-    table = new_table(target.document, mm_to_twips(SIGNATURE_WIDTHS_MM), style=None)
+    table = new_table(target, mm_to_twips(SIGNATURE_WIDTHS_MM), style=None)
     for line in block.lines:
         add_signature_row(target, table, [line.role, line.name, line.label], sign_line=True)
     if block.date_label:
@@ -395,7 +413,10 @@ def table_twips(widths_mm: Sequence[float]) -> list[int]:
 
 def keep_rows_together(table: DocxTable, *, with_next: bool) -> None:
     """Keep a table on one page: every row's paragraphs "keep with next" (rows do not
-    split already); the last row too when the table must stay with what follows."""
+    split already); the last row too when the table must stay with what follows.
+
+    For the few rows of the signatures; report tables' rows get it as they are written.
+    """
     rows = table.rows if with_next else table.rows[:-1]
     for row in rows:
         for cell in row.cells:
@@ -403,10 +424,14 @@ def keep_rows_together(table: DocxTable, *, with_next: bool) -> None:
                 paragraph.paragraph_format.keep_with_next = True
 
 
-def new_table(document: Document, widths: list[int], style: str | None) -> DocxTable:
+def new_table(target: Target, widths: list[int], style: str | None) -> DocxTable:
     """An empty, centred table with fixed column widths (twips); style None = no borders."""
-    table = document.add_table(rows=0, cols=len(widths))
-    table.style = style
+    # Not document.add_table(): it works out the text width from the section, whose
+    # properties it looks for through the whole body, on every table.
+    tbl = CT_Tbl.new_tbl(0, len(widths), Twips(sum(widths)))
+    table = DocxTable(target.append_to_body(tbl), target.body)
+    # By id: python-docx would resolve the name by scanning every style.
+    table._tbl.tblStyle_val = target.style_ids[style] if style else None
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
@@ -416,27 +441,27 @@ def new_table(document: Document, widths: list[int], style: str | None) -> DocxT
 
 
 def add_table_row(target: Target, table: DocxTable, widths: list[int], cells: list[Cell],
-                  *, header: bool) -> None:
-    """Append a row of model cells, merging colspans; header and label cells shaded."""
+                  *, header: bool, keep_with_next: bool) -> None:
+    """Append a row of model cells, merging colspans; header and label cells shaded.
+
+    Built as XML (:mod:`cfpreport.render.docx_rows`): python-docx's ``add_row()`` and
+    ``row.cells`` cost time in proportion to the table, on every row.
+    """
     spanned = sum(cell.colspan for cell in cells)
     if spanned != len(widths):
         texts = [cell.text for cell in cells]
         raise ValueError(f"table row {texts} spans {spanned} columns, not {len(widths)}")
-    row = table.add_row()
-    mark_row(row, header=header)
+    row: list[RowCell] = []
     column = 0
     for cell in cells:
-        word_cell = row.cells[column]
-        if cell.colspan > 1:
-            word_cell = word_cell.merge(row.cells[column + cell.colspan - 1])
-        word_cell.width = Twips(sum(widths[column:column + cell.colspan]))
         label = header or cell.header
-        style = TABLE_HEADER if label else TABLE_TEXT
-        fill_cell(target, word_cell, cell.text, style, cell.align)
-        if label:
-            shade_cell(word_cell, HEADER_ROW_FILL if header else LABEL_CELL_FILL)
-        word_cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        row.append(RowCell(
+            text=cell.text, width=sum(widths[column:column + cell.colspan]),
+            style_id=target.style_ids[TABLE_HEADER if label else TABLE_TEXT],
+            span=cell.colspan, align=cell.align,
+            fill=(HEADER_ROW_FILL if header else LABEL_CELL_FILL) if label else None))
         column += cell.colspan
+    append_row(table._tbl, row, header=header, keep_with_next=keep_with_next)
 
 
 def add_signature_row(target: Target, table: DocxTable, texts: list[str], *,
@@ -452,13 +477,10 @@ def add_signature_row(target: Target, table: DocxTable, texts: list[str], *,
         set_cell_borders(row.cells[-1], bottom="single")
 
 
-def fill_cell(target: Target, cell: _Cell, text: str, style: str,
-              align: str | None = None) -> None:
+def fill_cell(target: Target, cell: _Cell, text: str, style: str) -> None:
     """Write `text` into the cell's (only) paragraph in `style`."""
     paragraph = cell.paragraphs[0]
     target.style(paragraph, style)
-    if align is not None:
-        paragraph.alignment = ALIGN[align]
     add_text(paragraph, text)
 
 

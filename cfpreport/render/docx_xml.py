@@ -1,8 +1,9 @@
 """WordprocessingML pieces that python-docx has no API for.
 
-Fields, bookmarks, internal hyperlinks, cell borders and shading, repeated header rows
-and the draft watermark. Each helper builds elements with lxml and inserts them in the
-order the schema requires (Word refuses files whose children are out of order).
+Fields, bookmarks, internal hyperlinks, cell borders, table widths and margins, and the
+draft watermark (report table rows are built by :mod:`cfpreport.render.docx_rows`).
+Each helper builds elements with lxml and inserts them in the order the schema requires
+(Word refuses files whose children are out of order).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from xml.sax.saxutils import escape
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.table import _Cell, _Row
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 # The children of w:pPr in schema order (ECMA-376 §17.3.1.26).
@@ -106,12 +107,6 @@ def wrap_in_link(paragraph: Paragraph, anchor: str, runs: Sequence[BaseOxmlEleme
 
 # --- tables --------------------------------------------------------------------------
 
-def shade_cell(cell: _Cell, fill: str) -> None:
-    """Fill a cell with a solid colour (hex RGB)."""
-    shading = element("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill})
-    cell._tc.get_or_add_tcPr().insert_element_before(shading, *_TCPR_AFTER_BORDERS[1:])
-
-
 def set_cell_borders(cell: _Cell, **edges: str) -> None:
     """Set cell borders: set_cell_borders(cell, bottom="single", top="nil")."""
     borders = element("w:tcBorders")
@@ -120,14 +115,6 @@ def set_cell_borders(cell: _Cell, **edges: str) -> None:
             borders.append(element(f"w:{edge}", {"w:val": edges[edge], "w:sz": "6",
                                                  "w:space": "0", "w:color": "000000"}))
     cell._tc.get_or_add_tcPr().insert_element_before(borders, *_TCPR_AFTER_BORDERS)
-
-
-def mark_row(row: _Row, *, header: bool) -> None:
-    """Keep a row on one page; repeat it on every page when it is a header row."""
-    tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(element("w:cantSplit"))
-    if header:
-        tr_pr.append(element("w:tblHeader"))
 
 
 def set_cell_margins(table_element: BaseOxmlElement, *, top: int, left: int, bottom: int,
