@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,6 +102,7 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane << 16 | low) for plane in r
 _REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e"
                       "\u2066-\u2069\ud800-\udfff" + _NONCHARACTERS + "]")
 _REFUSED_IN_ONE_LINE = re.compile("[\t\n" + _REFUSED.pattern[1:])
+SHORTEST_LIMIT = min(kind.limit for kind in (CODE, TITLE, NAME, STATEMENT, PARAGRAPHS))
 MAX_LISTED = 5  # raw characters listed one by one; more are summed up in one line
 
 
@@ -143,12 +145,14 @@ def text_problems(data: Any, positions: dict, name: str) -> list[Problem]:
     """Check every text (and key) of parsed data: its characters and its length."""
     problems = []
     for path, value in texts(data, ()):
+        if len(value) <= SHORTEST_LIMIT and not _REFUSED_IN_ONE_LINE.search(value):
+            continue  # fine in any field, as most texts are: which field it is can wait
         kind = LIMITS.get(pattern(path), STATEMENT)
         message = character_problem(value, kind.one_line) or length_problem(value, kind)
         if message:
             problems.append(Problem(name, *loading.locate(path, positions),
                                     loading.format_path(path), message))
-    for path in keys(data, ()):
+    for path in keys(data, (), _REFUSED_IN_ONE_LINE.search):
         message = character_problem(path[-1], one_line=True)
         if message:
             problems.append(Problem(name, *loading.locate(("#key", *path), positions),
@@ -232,17 +236,20 @@ def texts(value: Any, path: FieldPath) -> list[tuple[FieldPath, str]]:
     return found
 
 
-def keys(value: Any, path: FieldPath) -> list[FieldPath]:
-    """The path of every mapping key in the data (its last part is the key)."""
+def keys(value: Any, path: FieldPath, select: Callable[[str], Any] = bool
+         ) -> list[FieldPath]:
+    """The path of every mapping key in the data (its last part is the key), or of each
+    key ``select`` is true of (paths are built for those only)."""
     found, pending = [], [(path, value)]
     while pending:
         path, value = pending.pop()
         items = value.items() if isinstance(value, dict) else (
             enumerate(value) if isinstance(value, list) else [])
         for key, item in items:
-            if isinstance(key, str):
+            if isinstance(key, str) and select(key):
                 found.append((*path, key))
-            pending.append(((*path, key), item))
+            if isinstance(item, dict | list):
+                pending.append(((*path, key), item))
     return found
 
 
@@ -257,32 +264,37 @@ def pattern(path: FieldPath) -> str:
 def scalar_spans(text: str) -> list[tuple[int, int, FieldPath]]:
     """(start, end, path) of each scalar of a YAML text, from its events: no node is
     built, so neither aliases nor deep nesting cost anything. [] if it is not YAML."""
-    spans: list[tuple[int, int, FieldPath]] = []
-    stack: list[list] = []  # per open collection: [path, is_mapping, key or index]
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionEndEvent):
-                if stack.pop()[2] != _SKIPPED:  # a closed complex key awaits its value
-                    advance(stack)
-            elif isinstance(event, yaml.NodeEvent) and stack and stack[-1][1] and (
-                    stack[-1][2] is None):  # a mapping's key
-                key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
-                spans.append((event.start_mark.index, event.end_mark.index,
-                              (*stack[-1][0], key)))
-                stack[-1][2] = key
-                if isinstance(event, yaml.CollectionStartEvent):  # a complex key: skip it
-                    stack.append([(*stack[-1][0], key), False, _SKIPPED])
-            elif isinstance(event, yaml.NodeEvent):
-                path = (*stack[-1][0], stack[-1][2]) if stack else ()
-                if isinstance(event, yaml.MappingStartEvent):
-                    stack.append([path, True, None])
-                elif isinstance(event, yaml.SequenceStartEvent):
-                    stack.append([path, False, 0])
-                else:
-                    spans.append((event.start_mark.index, event.end_mark.index, path))
-                    advance(stack)
+        return loading.read_events(text, spans_of)
     except yaml.YAMLError:
         return []
+
+
+def spans_of(events: Iterator[yaml.Event]) -> list[tuple[int, int, FieldPath]]:
+    """(start, end, path) of each scalar event, in the order of the text."""
+    spans: list[tuple[int, int, FieldPath]] = []
+    stack: list[list] = []  # per open collection: [path, is_mapping, key or index]
+    for event in events:
+        if isinstance(event, yaml.CollectionEndEvent):
+            if stack.pop()[2] != _SKIPPED:  # a closed complex key awaits its value
+                advance(stack)
+        elif isinstance(event, yaml.NodeEvent) and stack and stack[-1][1] and (
+                stack[-1][2] is None):  # a mapping's key
+            key = event.value if isinstance(event, yaml.ScalarEvent) else "?"
+            spans.append((event.start_mark.index, event.end_mark.index,
+                          (*stack[-1][0], key)))
+            stack[-1][2] = key
+            if isinstance(event, yaml.CollectionStartEvent):  # a complex key: skip it
+                stack.append([(*stack[-1][0], key), False, _SKIPPED])
+        elif isinstance(event, yaml.NodeEvent):
+            path = (*stack[-1][0], stack[-1][2]) if stack else ()
+            if isinstance(event, yaml.MappingStartEvent):
+                stack.append([path, True, None])
+            elif isinstance(event, yaml.SequenceStartEvent):
+                stack.append([path, False, 0])
+            else:
+                spans.append((event.start_mark.index, event.end_mark.index, path))
+                advance(stack)
     return spans
 
 
