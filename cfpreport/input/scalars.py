@@ -20,12 +20,14 @@ Fields of other types keep what YAML built; the model checks them.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -35,6 +37,7 @@ FieldPath = tuple[str | int, ...]
 #: The text of each plain scalar YAML 1.1 read as something other than text.
 Written = dict[FieldPath, str]
 Refused = list[tuple[FieldPath, str]]
+R = TypeVar("R")
 Kind = Literal["number", "whole", "bool", "text", "date", "partial_date", "other"]
 
 # ASCII digits only: Python's \d and float() also take １２ and other scripts' digits.
@@ -157,6 +160,21 @@ def quoted(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
+def per_annotation(function: Callable[..., R]) -> Callable[..., R]:
+    """Remember a function of a field's annotation: a model's few annotations are asked
+    about once per value of a file (thousands of times). An unhashable one is not kept."""
+    remembered = functools.lru_cache(maxsize=1024)(function)
+
+    @functools.wraps(function)
+    def cached(*args: Any) -> R:
+        try:
+            return remembered(*args)
+        except TypeError:  # unhashable
+            return function(*args)
+    return cached
+
+
+@per_annotation
 def field_kind(annotation: Any) -> Kind:
     """How a scalar of a field with this (non-optional) annotation is read."""
     if annotation is bool:
@@ -177,6 +195,7 @@ def field_kind(annotation: Any) -> Kind:
     return "other"
 
 
+@per_annotation
 def split_optional(annotation: Any) -> tuple[bool, Any]:
     """(whether None is allowed, the annotation without None and without Annotated[...]
     metadata such as range validators)."""
@@ -192,9 +211,16 @@ def split_optional(annotation: Any) -> tuple[bool, Any]:
 
 def member(annotation: Any, key: str) -> Any:
     """The annotation of ``key`` in a model or a dict; Any when unknown (the model says)."""
+    fields, other = members(annotation)
+    return fields.get(key, other)
+
+
+@per_annotation
+def members(annotation: Any) -> tuple[dict[str, Any], Any]:
+    """The annotation of each field of a model, and that of any other key: a dict's
+    values, or Any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        field = annotation.model_fields.get(key)
-        return field.annotation if field else Any
+        return {name: field.annotation for name, field in annotation.model_fields.items()}, Any
     if typing.get_origin(annotation) is dict:
-        return typing.get_args(annotation)[1]
-    return Any
+        return {}, typing.get_args(annotation)[1]
+    return {}, Any
