@@ -3,7 +3,7 @@
 By default the study is the one issue 7 asked about, 200 products and 5 000 activities.
 That is beyond the limits cfpreport supports (README "Limits"): the limits are lifted
 for the measurement, which shows why they are where they are. The largest supported
-study is ``--products 30 --activities 600`` (add ``--photos 10 --text 50000`` for
+study is ``--products 100 --activities 1200`` (add ``--photos 10 --text 90000`` for
 images and text as well).
 
 The study is written to a temporary folder and built in one fresh Python process, as

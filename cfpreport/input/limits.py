@@ -6,13 +6,14 @@ A study beyond a limit is refused at once, with the place, before anything expen
 Why these numbers: within them every report builds in under a minute and 1 GB on a
 2-core machine (measured with ``benchmarks/large_report.py``). The PDF's layout
 (WeasyPrint, in the PDF worker) is what bounds a report: a page takes it about 0.1 s
-and 1.5-2.5 MB until the PDF is written, an embedded photo about 10 MB. A report has
-about one page per ten activities (more with long labels and sources), two to three
-pages per product (introduction, two tables, chart) and twenty pages of its own. The
-largest studies within the limits (50 products, 600 activities, the text and label
-budgets spent, 20 photos) make 250-400 pages and take the worker 0.75-0.8 GB and 30 s
-of CPU. A study of 200 products and 5 000 activities makes 836 pages: 107 s of the
-worker's CPU and 2.5 GB.
+and 3 MB until the PDF is written, an embedded photo about 10 MB. A report has about
+one page per fifteen activities in each of the two tables of chapter 4, one to one and a
+half pages per product besides (its sections in chapters 2, 3, 4 and 6; from ten
+products on, chapter 5 shows all products in two tables) and twenty pages of its own.
+The largest studies within the limits (100 products, 1 200 activities, 20 photos, the
+text budget nearly spent) make about 300 pages; the PDF worker takes 0.93 GB and 40 s of
+CPU. A study of 200 products and 5 000 activities makes 506 pages: 80 s of the worker's
+CPU and 2.1 GB, which is why it is refused.
 
 Every limit is still generous for a real study: the seeds have one to three products,
 six to twelve activities each and one image.
@@ -27,11 +28,11 @@ from cfpreport.errors import Problem, StudyError
 from cfpreport.input import loading  # as a module: loading calls this one
 
 #: A study or factor-set file is text; a study at every limit below is about 0.4 MB.
-#: Parsing 1 MiB of YAML takes about 10 s and 250 MB (5 MB took a minute and 0.9 GB).
+#: Reading 1 MiB of study takes about 1 s and 50 MB (libyaml; 5 s without it).
 MAX_FILE_BYTES = 1_048_576
-MAX_PRODUCTS = 50
+MAX_PRODUCTS = 100
 MAX_ACTIVITIES_PER_PRODUCT = 300
-MAX_ACTIVITIES = 600
+MAX_ACTIVITIES = 1_200
 #: All the text of a study together (every text value, in characters). Each field has
 #: its own cap (cfpreport.input.text_checks); this one bounds the pages they fill.
 MAX_TEXT_CHARACTERS = 100_000
