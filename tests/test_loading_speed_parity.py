@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from cfpreport.errors import StudyError
-from cfpreport.input import loading, text_checks
+from cfpreport.input import loading, text_checks, yaml_reader
 from tests.conftest import ROOT
 from tests.test_bad_inputs import BASE, CASES
 
@@ -29,9 +29,9 @@ def outcome(text: str, libyaml: bool, monkeypatch: pytest.MonkeyPatch) -> tuple:
     """What parsing gives, comparable: data (types shown), positions in the order they
     were found, the written text of non-text scalars; or every problem as printed."""
     with monkeypatch.context() as patch:
-        patch.setattr(loading, "LIBYAML", libyaml)
+        patch.setattr(yaml_reader, "LIBYAML", libyaml)
         try:
-            data, positions, written = loading.parse_yaml(text, "study.yaml")
+            data, positions, written = yaml_reader.parse_yaml(text, "study.yaml")
         except StudyError as err:
             return ("problems", [str(problem) for problem in err.problems])
     return ("parsed", repr(data), list(positions.items()), sorted(written.items(), key=repr))
@@ -55,14 +55,14 @@ def test_samples_are_read_by_libyaml_alone(path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """A real study does not fall back to the slow parser."""
     parsers = []
-    real = loading.yaml_events
+    real = yaml_reader.yaml_events
 
     def spied(text: str, name: str | None, loader: type):
         parsers.append(loader)
         return real(text, name, loader)
 
-    monkeypatch.setattr(loading, "yaml_events", spied)
-    loading.parse_yaml(path.read_text(encoding="utf-8-sig"), "study.yaml")
+    monkeypatch.setattr(yaml_reader, "yaml_events", spied)
+    yaml_reader.parse_yaml(path.read_text(encoding="utf-8-sig"), "study.yaml")
     assert parsers == [yaml.CSafeLoader]
 
 
@@ -150,7 +150,7 @@ def test_unreadable_characters_are_placed_alike(monkeypatch: pytest.MonkeyPatch)
     problems = []
     for libyaml in (True, False):
         with monkeypatch.context() as patch:
-            patch.setattr(loading, "LIBYAML", libyaml)
+            patch.setattr(yaml_reader, "LIBYAML", libyaml)
             problems.append([str(p) for p in text_checks.unreadable_character_problems(
                 text, "study.yaml")])
     assert problems[0] == problems[1]
