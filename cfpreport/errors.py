@@ -94,3 +94,13 @@ class OutputBusyError(OutputError):
 
 class DuplicateReportError(OutputError):
     """Two studies of one run have the same report number and output folder."""
+
+
+class StyleError(CfpError):
+    """A chapter template is wrong: bad Jinja, an unknown field, or markup cfpreport
+    does not know. Shown as one line, ``file:line: problem``, like a study's problems."""
+
+    def __init__(self, file: str | Path, line: int | None, message: str) -> None:
+        self.file, self.line, self.problem = str(file), line, message
+        where = f"{file}:{line}" if line is not None else str(file)
+        super().__init__(f"{where}: {message}")

@@ -7,10 +7,11 @@ Chapters 4 and 5 (data and results) live in :mod:`cfpreport.report.chapters_resu
 
 from __future__ import annotations
 
+from typing import Any
+
 from cfpreport.calculation.stages import STAGE_LABELS
 from cfpreport.report import statements
 from cfpreport.report.blocks import (
-    BulletList,
     Cell,
     Cover,
     PageBreak,
@@ -18,14 +19,16 @@ from cfpreport.report.blocks import (
     SignatureLine,
     Table,
 )
+from cfpreport.report.chapter_templates import TemplateChapter
 from cfpreport.report.chapters_results import calculation, data_collection, is_catalogue
 from cfpreport.report.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact, chinese_date, recorded
 from cfpreport.report.images import read_image
+from cfpreport.report.markup import Prepared
 from cfpreport.report.model import ModelWriter
-from cfpreport.report.texts import items, paragraphs, split_paragraphs, text
+from cfpreport.report.texts import items, split_paragraphs, text
 
-__all__ = ["abstract", "annex", "calculation", "company_and_product", "cover",
+__all__ = ["CHAPTERS", "abstract", "annex", "calculation", "company_and_product", "cover",
            "data_collection", "goal_and_scope", "introduction", "recommendations",
            "summary_sheet"]
 
@@ -89,19 +92,13 @@ def team_signature_lines(facts: Facts) -> list[SignatureLine]:
     return lines
 
 
-def abstract(writer: ModelWriter, facts: Facts) -> None:
-    writer.heading(1, "摘要", numbered=False)
-    writer.paragraphs(paragraphs("abstract_purpose", **facts.common()))
-    if is_catalogue(facts):
-        writer.paragraph(text("abstract_catalogue", count=len(facts.products),
-                              range=catalogue_range(facts), **facts.common()))
-    else:
-        for product in facts.products:
-            writer.paragraph(text("abstract_result", product=product, **facts.common()))
-    writer.paragraph(text("abstract_quality", primary=statements.has_primary_data(facts),
-                          set_factors=bool(statements.set_factors_used(facts)),
-                          study_factors=bool(statements.study_factors_used(facts)),
-                          **facts.common()))
+def abstract_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
+    """摘要: a catalogue names its range; otherwise each product's result."""
+    return {"catalogue": is_catalogue(facts), "product_count": len(facts.products),
+            "catalogue_range": catalogue_range(facts),
+            "primary_data": statements.has_primary_data(facts),
+            "set_factors": bool(statements.set_factors_used(facts)),
+            "study_factors": bool(statements.study_factors_used(facts))}
 
 
 def catalogue_range(facts: Facts) -> tuple[ProductFact, ProductFact] | None:
@@ -115,11 +112,9 @@ def catalogue_range(facts: Facts) -> tuple[ProductFact, ProductFact] | None:
     return ordered[0], ordered[-1]
 
 
-def introduction(writer: ModelWriter, facts: Facts) -> None:
-    writer.heading(1, "产品碳足迹（CFP）介绍")
-    writer.paragraphs(paragraphs("cfp_introduction", **facts.common()))
-    writer.add(BulletList(list(facts.study.report.standards)))
-    writer.paragraph(text("cfp_outro", **facts.common()))
+def introduction_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
+    """Chapter 1 needs nothing beyond the common facts."""
+    return {}
 
 
 def company_and_product(writer: ModelWriter, facts: Facts) -> None:
@@ -150,16 +145,10 @@ def add_image(writer: ModelWriter, facts: Facts, relative: str | None, caption: 
         writer.figure(caption, png, width_mm, caption)
 
 
-def recommendations(writer: ModelWriter, facts: Facts) -> None:
-    """Chapter 6: first where the results say emissions are largest, then management."""
-    common = facts.common()
-    writer.heading(1, "改进建议")
-    writer.heading(2, "基于评价结果的改进方向")
-    writer.paragraph(text("recommendations_intro", **common))
-    writer.add(BulletList([item for product in facts.products
-                           for item in hotspot_recommendations(facts, product)], ordered=True))
-    writer.heading(2, "管理建议")
-    writer.add(BulletList(list(facts.study.study.recommendations), ordered=True))
+def recommendations_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
+    """Chapter 6: the hotspot recommendations, product by product."""
+    return {"hotspot_recommendations": [
+        item for product in facts.products for item in hotspot_recommendations(facts, product)]}
 
 
 def hotspot_recommendations(facts: Facts, product) -> list[str]:
@@ -183,17 +172,32 @@ ADVICE_KINDS = ("gas", "grid_co2", "electricity_footprint", "fuel_combustion", "
 
 
 
-def annex(writer: ModelWriter, facts: Facts) -> None:
+def annex_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
+    """附件: the team table and the company's signature, to place by reference."""
     report = facts.study.report
-    writer.heading(1, "附件", numbered=False)
-    writer.heading(2, "附件 1：产品碳足迹评价组成员名单", numbered=False)
     rows = [[Cell(m.name), Cell(m.role), Cell(m.organization or "/"), Cell(m.certificate or "/")]
             for m in report.team] or [[Cell("/"), Cell("/"), Cell("/"), Cell("/")]]
-    writer.add(Table("annex-team", "", "产品碳足迹评价组成员名单",
-                     [[Cell("姓名"), Cell("组内职务"), Cell("工作单位"), Cell("证书编号")]],
-                     rows, [16, 14, 40, 30]))
-    if report.team:  # the company confirms the team it names; no team, nothing to confirm
-        site_days = recorded(report.site_days) if report.site_days else ""
-        writer.paragraph(text("annex_team_intro", site_days=site_days))
-    writer.add(SignatureBlock([SignatureLine("企业代表", "", "签字")], date_label="日期",
-                              seal_label="（企业盖章）"))
+    team_table = prepared.add(Table(
+        "annex-team", "", "产品碳足迹评价组成员名单",
+        [[Cell("姓名"), Cell("组内职务"), Cell("工作单位"), Cell("证书编号")]],
+        rows, [16, 14, 40, 30]))
+    signature = prepared.add(SignatureBlock([SignatureLine("企业代表", "", "签字")],
+                                            date_label="日期", seal_label="（企业盖章）"))
+    return {"team_table": team_table, "company_signature": signature,
+            "site_days": recorded(report.site_days) if report.site_days else ""}
+
+
+abstract = TemplateChapter("00_abstract", abstract_context)
+introduction = TemplateChapter("01_introduction", introduction_context)
+recommendations = TemplateChapter("06_recommendations", recommendations_context)
+annex = TemplateChapter("07_annex", annex_context)
+
+
+def table_of_contents(writer: ModelWriter, facts: Facts) -> None:
+    writer.mark_toc()
+
+
+#: The report's chapters in order; each writes its blocks through the ModelWriter.
+CHAPTERS = (cover, summary_sheet, table_of_contents, abstract, introduction,
+            company_and_product, goal_and_scope, data_collection, calculation,
+            recommendations, annex)

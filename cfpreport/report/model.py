@@ -37,6 +37,7 @@ class ModelWriter:
     counters: list[int] = field(default_factory=lambda: [0, 0, 0])
     table_count: int = 0
     figure_count: int = 0
+    toc_index: int | None = None  # where the table of contents goes, once all is written
 
     def heading(self, level: int, text: str, numbered: bool = True) -> str:
         """Add a heading; return its number ("" when unnumbered)."""
@@ -61,6 +62,10 @@ class ModelWriter:
 
     def add(self, block: Block) -> None:
         self.blocks.append(block)
+
+    def mark_toc(self) -> None:
+        """Put the table of contents here; it lists the headings of the whole report."""
+        self.toc_index = len(self.blocks)
 
     def next_table_number(self) -> str:
         self.table_count += 1
@@ -103,13 +108,9 @@ def build_report_model(study: Study, results: Results) -> ReportModel:
 
     facts = gather_facts(study, results)
     writer = ModelWriter()
-    chapters.cover(writer, facts)
-    chapters.summary_sheet(writer, facts)
-    toc_index = len(writer.blocks)
-    for chapter in (chapters.abstract, chapters.introduction, chapters.company_and_product,
-                    chapters.goal_and_scope, chapters.data_collection, chapters.calculation,
-                    chapters.recommendations, chapters.annex):
+    for chapter in chapters.CHAPTERS:
         chapter(writer, facts)
+    toc_index = len(writer.blocks) if writer.toc_index is None else writer.toc_index
     toc = TableOfContents(TOC_TITLE, [
         TocEntry(block.level, block.number, block.text, block.anchor)
         for block in writer.blocks if isinstance(block, Heading) and block.in_toc])

@@ -1,0 +1,240 @@
+"""The block markup a chapter template writes, parsed into the report model.
+
+A chapter template renders to a fragment of XML-like elements (documented in
+``docs/templates.md``): headings, paragraphs, lists, and tables, figures, signatures or a
+cover *placed by reference* to an object Python prepared from the facts (templates
+place, they never format numbers). :func:`parse_chapter` reads the fragment with a real
+XML parser and writes each element through the :class:`ModelWriter`, so headings, tables
+and figures are numbered and anchored exactly as when Python wrote them directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from cfpreport.errors import StyleError
+from cfpreport.report.blocks import Block, BulletList, Figure, PageBreak, Table
+from cfpreport.report.drawing import Drawing
+from cfpreport.report.model import ModelWriter
+
+YES_NO = ("yes", "no")
+PARAGRAPH_STYLES = ("body", "note", "center", "formula")
+
+# Each element and the attributes it takes (None: any value; a tuple: one of those).
+ELEMENTS: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "h1": {"numbered": YES_NO},
+    "h2": {"numbered": YES_NO},
+    "h3": {"numbered": YES_NO},
+    "p": {"style": PARAGRAPH_STYLES},
+    "list": {"ordered": YES_NO},
+    "item": {},
+    "table": {"ref": None},
+    "figure": {"ref": None},
+    "signatures": {"ref": None},
+    "cover": {"ref": None},
+    "pagebreak": {},
+    "toc": {},
+}
+PLACED = ("table", "figure", "signatures", "cover")  # elements that place a prepared object
+
+# No entities, no network, no DTD: the markup is a fragment of plain elements, and a
+# study's text reaches it only escaped (autoescape), as character data.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          remove_comments=True, remove_pis=True, huge_tree=False)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A prepared object as a template sees it: the ``ref`` to place it by, and the
+    number it will carry ("表 3-1"), to cite in the text before it is placed."""
+
+    ref: str
+    number: str = ""
+
+    def __str__(self) -> str:
+        return self.ref
+
+
+@dataclass
+class Prepared:
+    """The tables, figures and other objects Python prepared for one chapter, by ref.
+
+    Numbers are reserved in the order objects are prepared, within ``chapter`` (the number
+    the chapter's ``<h1>`` will get), so that the text can cite "表 3-2" while the template
+    renders; the chapter must then place them in that order."""
+
+    chapter: int
+    objects: dict[str, Block] = field(default_factory=dict)
+    placed: set[str] = field(default_factory=set)
+    tables: int = 0
+    figures: int = 0
+
+    def add(self, block: Block) -> Ref:
+        """Keep an unnumbered block (a form table, signatures, a cover) to place by ref."""
+        ref = f"o{len(self.objects) + 1}"
+        self.objects[ref] = block
+        return Ref(ref)
+
+    def table(self, caption: str, header: list, rows: list, widths: list[float],
+              notes: list[str] | None = None) -> Ref:
+        """Prepare a numbered grid table; its anchor is given where it is placed."""
+        self.tables += 1
+        number = f"表 {self.chapter}-{self.tables}"
+        ref = self.add(Table("", number, caption, header, rows, widths, notes or []))
+        return Ref(ref.ref, number)
+
+    def figure(self, caption: str, picture: bytes | Drawing, width_mm: float, alt: str,
+               legend: list | None = None) -> Ref:
+        """Prepare a numbered figure: PNG bytes, or a Drawing (SVG with a PNG twin)."""
+        self.figures += 1
+        number = f"图 {self.chapter}-{self.figures}"
+        png, svg = (picture.png(), picture.svg()) if isinstance(picture, Drawing) \
+            else (picture, None)
+        ref = self.add(Figure("", number, caption, png, width_mm, alt, legend or [], svg))
+        return Ref(ref.ref, number)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A template's file, read only when a problem must be located at its line."""
+
+    path: str
+
+    @property
+    def file(self) -> str:
+        """The path as the user knows it: relative to the working folder if inside."""
+        path = Path(self.path)
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return self.path
+
+    @property
+    def text(self) -> str:
+        return Path(self.path).read_text(encoding="utf-8")
+
+    def error(self, message: str, needle: str | None = None) -> StyleError:
+        """A StyleError at the first line of the template holding ``needle``, if any."""
+        line = None
+        if needle:
+            text = self.text
+            at = text.find(needle)
+            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+        return StyleError(self.file, line, message)
+
+
+def parse_chapter(markup: str, writer: ModelWriter, prepared: Prepared,
+                  source: Source) -> None:
+    """Write a chapter's rendered markup into the model, element by element."""
+    try:
+        root = etree.fromstring(f"<chapter>{markup}</chapter>", _PARSER)
+    except etree.XMLSyntaxError as error:
+        # The parser's line is in the rendered output, not the template: name the problem.
+        raise source.error(f"the markup is not well-formed: {error.msg}") from None
+    _check_text(root.text, source)
+    for element in root:
+        _check_element(element, source)
+        _write(element, writer, prepared, source)
+        _check_text(element.tail, source)
+    unplaced = [ref for ref in prepared.objects if ref not in prepared.placed]
+    if unplaced:
+        block = prepared.objects[unplaced[0]]
+        what = getattr(block, "number", "") or unplaced[0]
+        raise source.error(f"{what} is prepared but never placed")
+
+
+def _write(element: etree._Element, writer: ModelWriter, prepared: Prepared,
+           source: Source) -> None:
+    tag = element.tag
+    if tag in ("h1", "h2", "h3"):
+        writer.heading(int(tag[1]), _text(element, source),
+                       numbered=element.get("numbered", "yes") == "yes")
+    elif tag == "p":
+        writer.paragraph(_text(element, source), element.get("style", "body"))
+    elif tag == "list":
+        items = []
+        for item in element:
+            if item.tag != "item":
+                raise source.error(f"<list> holds <item> elements only, not <{item.tag}>",
+                                   f"<{item.tag}")
+            _check_element(item, source)
+            items.append(_text(item, source))
+            _check_text(item.tail, source)
+        _check_text(element.text, source)
+        writer.add(BulletList(items, ordered=element.get("ordered", "no") == "yes"))
+    elif tag == "pagebreak":
+        writer.add(PageBreak())
+    elif tag == "toc":
+        writer.mark_toc()
+    elif tag in PLACED:
+        _place(element, writer, prepared, source)
+    else:  # <item> outside a <list>
+        raise source.error(f"<{tag}> belongs inside a <list>", f"<{tag}")
+
+
+def _place(element: etree._Element, writer: ModelWriter, prepared: Prepared,
+           source: Source) -> None:
+    tag, ref = element.tag, element.get("ref")
+    block = prepared.objects.get(ref or "")
+    kinds = {"table": "table", "figure": "figure", "signatures": "signature_block",
+             "cover": "cover"}
+    if block is None or block.kind != kinds[tag]:
+        raise source.error(f"<{tag} ref=\"{ref}\"> names no {tag} prepared for this chapter",
+                           f"<{tag}")
+    if ref in prepared.placed:
+        raise source.error(f"<{tag} ref=\"{ref}\"> is placed twice", f"<{tag}")
+    prepared.placed.add(ref)
+    if isinstance(block, Table | Figure) and block.number:
+        expected = (writer.next_table_number() if isinstance(block, Table)
+                    else writer.next_figure_number())
+        if block.number != expected:
+            raise source.error(f"{block.number} is placed where {expected} comes: place "
+                               "tables and figures in the order they are prepared, in a "
+                               "numbered chapter", f"<{tag}")
+        block = dataclasses.replace(block, anchor=f"{tag[0]}-{len(writer.blocks)}")
+    writer.add(block)
+
+
+def _text(element: etree._Element, source: Source) -> str:
+    """An element's text, without the whitespace at its two ends; no child elements."""
+    if len(element):
+        child = element[0].tag
+        raise source.error(f"<{element.tag}> holds text only, not <{child}>", f"<{child}")
+    return (element.text or "").strip()
+
+
+def _check_element(element: etree._Element, source: Source) -> None:
+    tag = element.tag
+    if tag not in ELEMENTS:
+        known = ", ".join(f"<{name}>" for name in ELEMENTS)
+        raise source.error(f"unknown element <{tag}> (the markup knows {known})",
+                           f"<{tag}")
+    allowed = ELEMENTS[tag]
+    for name, value in element.attrib.items():
+        if name not in allowed:
+            raise source.error(f"<{tag}> has no attribute {name!r}",
+                               _attribute_needle(source, tag, name))
+        choices = allowed[name]
+        if choices is not None and value not in choices:
+            raise source.error(f"<{tag} {name}=\"{value}\">: {name} is one of "
+                               f"{', '.join(choices)}", _attribute_needle(source, tag, name))
+
+
+def _attribute_needle(source: Source, tag: str, name: str) -> str | None:
+    """The text of the template's first <tag ... name=...> element, to find its line."""
+    match = re.search(rf"<{tag}\b[^>]*\b{re.escape(name)}\s*=", source.text)
+    return match.group(0) if match else None
+
+
+def _check_text(value: str | None, source: Source) -> None:
+    """Text must sit inside an element: a stray line would be lost silently."""
+    stray = (value or "").strip()
+    if stray:
+        first_line = stray.splitlines()[0]
+        raise source.error(f"text outside any element: {first_line[:40]!r} "
+                           "(put it in a <p>)", first_line)
