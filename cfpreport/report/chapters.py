@@ -24,7 +24,7 @@ from cfpreport.report.chapters_results import calculation, data_collection, is_c
 from cfpreport.report.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact, chinese_date, recorded
 from cfpreport.report.images import read_image
-from cfpreport.report.markup import Prepared
+from cfpreport.report.markup import Prepared, Ref
 from cfpreport.report.model import ModelWriter
 from cfpreport.report.texts import items, split_paragraphs, text
 
@@ -117,32 +117,36 @@ def introduction_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
     return {}
 
 
-def company_and_product(writer: ModelWriter, facts: Facts) -> None:
-    study = facts.study
-    company = study.company
-    writer.heading(1, "企业及产品介绍")
-    writer.heading(2, "企业介绍")
-    writer.paragraphs(split_paragraphs(company.introduction or company.overview) or ["/"])
-    add_image(writer, facts, company.images.overview, "企业概貌")
-    if company.images.layout:
-        writer.heading(2, "厂区布局")
-        add_image(writer, facts, company.images.layout, "厂区布局图")
-    writer.heading(2, "产品介绍")
-    for fact in facts.products:
-        product = fact.product
-        writer.heading(3, fact.display_name)
-        writer.paragraphs(split_paragraphs(product.functions))
-        if product.process_flow.strip():
-            writer.paragraph(f"{product.name}的工艺流程如下：")
-            writer.paragraphs(split_paragraphs(product.process_flow))
-        add_image(writer, facts, product.images.process, f"{product.name}工艺流程图")
-        add_image(writer, facts, product.images.photo, f"{product.name}产品图片")
+def company_and_product_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
+    """Chapter 2: the company's text and pictures, then each product's; the figures are
+    prepared in the order the chapter shows them."""
+    company = facts.study.company
+    context: dict[str, Any] = {
+        "company_introduction": split_paragraphs(company.introduction or company.overview)
+        or ["/"],
+        "overview_image": prepare_image(prepared, facts, company.images.overview, "企业概貌"),
+        "layout_image": prepare_image(prepared, facts, company.images.layout, "厂区布局图"),
+    }
+    context["products"] = [{
+        "display_name": fact.display_name,
+        "name": fact.product.name,
+        "functions": split_paragraphs(fact.product.functions),
+        "process_flow": split_paragraphs(fact.product.process_flow),
+        "process_image": prepare_image(prepared, facts, fact.product.images.process,
+                                       f"{fact.product.name}工艺流程图"),
+        "photo": prepare_image(prepared, facts, fact.product.images.photo,
+                               f"{fact.product.name}产品图片"),
+    } for fact in facts.products]
+    return context
 
 
-def add_image(writer: ModelWriter, facts: Facts, relative: str | None, caption: str) -> None:
-    if relative:
-        png, width_mm = read_image(facts.study.folder, relative)
-        writer.figure(caption, png, width_mm, caption)
+def prepare_image(prepared: Prepared, facts: Facts, relative: str | None,
+                  caption: str) -> Ref | None:
+    """A study's picture as a numbered figure, or None when the study has none."""
+    if not relative:
+        return None
+    png, width_mm = read_image(facts.study.folder, relative)
+    return prepared.figure(caption, png, width_mm, caption)
 
 
 def recommendations_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
@@ -189,6 +193,7 @@ def annex_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
 
 abstract = TemplateChapter("00_abstract", abstract_context)
 introduction = TemplateChapter("01_introduction", introduction_context)
+company_and_product = TemplateChapter("02_company_and_product", company_and_product_context)
 recommendations = TemplateChapter("06_recommendations", recommendations_context)
 annex = TemplateChapter("07_annex", annex_context)
 
