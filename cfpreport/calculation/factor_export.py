@@ -16,8 +16,8 @@ import yaml
 from cfpreport.calculation.factors import Factor, FactorSet
 from cfpreport.errors import OutputExistsError
 
-FIELDS = ("id", "name", "value", "unit", "kind", "source", "publisher", "published", "year",
-          "chain", "density", "note", "verified", "verified_by", "verified_on")
+FIELDS = ("id", "name", "value", "unit", "kind", "source", "publisher", "en", "published",
+          "year", "chain", "density", "note", "verified", "verified_by", "verified_on")
 
 HEADER = """\
 # Factor set {name} {version}, exported by cfpreport from {origin}
@@ -64,6 +64,7 @@ def export_factor_set(factor_set: FactorSet, file_hint: str = "our-set.yaml") ->
         "name": factor_set.name,
         "version": factor_set.version,
         "title": factor_set.title,
+        **({"en": factor_set.en.model_dump(exclude_none=True)} if factor_set.en else {}),
         "published": factor_set.published.yaml_value() if factor_set.published else None,
         "exported_from": {"name": factor_set.name, "version": factor_set.version,
                           "sha256": factor_set.sha256},
@@ -87,13 +88,18 @@ def write_factor_set(factor_set: FactorSet, path: Path, force: bool = False) -> 
 
 
 def factor_entry(factor: Factor) -> dict[str, Any]:
-    """Every field of a factor, in review order; chain and density only where they exist."""
+    """Every field of a factor, in review order; chain, density and the English texts (en)
+    only where they exist."""
     entry: dict[str, Any] = {}
     for name in FIELDS:
         value = getattr(factor, name)
         if name in ("chain", "density"):
             if value is not None:
-                entry[name] = _Flow(value.model_dump())
+                entry[name] = _Flow(value.model_dump(exclude_none=True))
+            continue
+        if name == "en":
+            if value is not None:
+                entry[name] = value.model_dump(exclude_none=True)
             continue
         if name in ("published", "verified_on") and value is not None:
             value = value.yaml_value()

@@ -7,6 +7,10 @@ every factor itself. Both are validated like study files: a bad row is reported 
 its file, line and field. Fuel factors are derived from their chain (NCV x carbon
 content x oxidation x 44/12), so the numbers a report prints can always be traced
 back. A study's own ``factors:`` entries override or extend the set.
+
+Every human-readable text (a factor's name, source and publisher, a set's title) is
+written in Chinese, the original, and may also be given in English under ``en:``
+beside it; :meth:`Bilingual.text` picks a language and falls back to the original.
 """
 
 from __future__ import annotations
@@ -16,12 +20,13 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from cfpreport.calculation.ranges import CHAIN_VALUE, DENSITY, FACTOR_VALUE, GWP
+from cfpreport.calculation.stages import Language
 from cfpreport.calculation.units import UnitError, parse_factor_unit
 from cfpreport.errors import FactorError, FactorSetFileError, Problem, StudyError
 from cfpreport.input.dates import PartialDate
@@ -36,7 +41,7 @@ from cfpreport.input.loading import (
     read_text,
 )
 from cfpreport.input.scalars import read_as
-from cfpreport.input.study import FactorKind, Year
+from cfpreport.input.study import FactorEnglish, FactorKind, Year
 
 CO2_PER_C = 44 / 12  # molar mass ratio CO2 / C
 SET_NEEDS = "kind:, name:, version: and factors:"
@@ -44,6 +49,32 @@ SET_NEEDS = "kind:, name:, version: and factors:"
 # Numbers in the supported range (README, "Limits"), refused with the range in words.
 FactorValue = Annotated[float, AfterValidator(FACTOR_VALUE.check)]
 ChainValue = Annotated[float, AfterValidator(CHAIN_VALUE.check)]
+EnglishText = Annotated[str | None, Field(min_length=1)]
+
+
+class Bilingual:
+    """A model whose texts are written in Chinese and may also be given in English (``en``).
+
+    ``TRANSLATED`` names the texts; the ``en`` model has a field of the same name for each.
+    """
+
+    TRANSLATED: ClassVar[tuple[str, ...]]  # each subclass also has the field en: ... | None
+
+    def text(self, field: str, language: Language = "zh") -> str | None:
+        """Return a text in ``language``, or as originally written if it has none there."""
+        if field not in self.TRANSLATED:
+            raise KeyError(f"{field!r} is not a translated text of {type(self).__name__}")
+        original = getattr(self, field)
+        if language == "zh" or self.en is None:
+            return original
+        english = getattr(self.en, field)
+        return original if english is None else english
+
+    def missing_english(self) -> tuple[str, ...]:
+        """The texts given in the original but not in English (printed as written)."""
+        return tuple(field for field in self.TRANSLATED if getattr(self, field) is not None
+                     and (self.en is None or getattr(self.en, field) is None))
+
 
 class FuelChain(BaseModel):
     """The default-value chain a fuel's CO2 factor is computed from."""
@@ -63,16 +94,24 @@ class FuelChain(BaseModel):
         return self.carbon_content * self.oxidation * CO2_PER_C
 
 
-class Density(BaseModel):
+class DensityEnglish(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    source: EnglishText = None
+
+
+class Density(Bilingual, BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    TRANSLATED: ClassVar[tuple[str, ...]] = ("source",)
     value: Annotated[float, AfterValidator(DENSITY.check)] = Field(description="kg/L")
     source: str
+    en: DensityEnglish | None = None
 
 
-class FactorFields(BaseModel):
+class FactorFields(Bilingual, BaseModel):
     """The fields a factor-set file may give a factor (a row of ``factors:``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    TRANSLATED: ClassVar[tuple[str, ...]] = ("name", "source", "publisher")
     id: str
     name: str
     value: FactorValue
@@ -88,6 +127,7 @@ class FactorFields(BaseModel):
     chain: FuelChain | None = None
     density: Density | None = None
     note: str | None = None
+    en: FactorEnglish | None = None  # name, source and publisher in English
 
 
 class Factor(FactorFields):
@@ -109,21 +149,39 @@ class Factor(FactorFields):
         return parse_factor_unit(self.unit).gas_basis
 
 
-class GwpSet(BaseModel):
+class GwpEnglish(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    title: EnglishText = None
+    source: EnglishText = None
+
+
+class GwpSet(Bilingual, BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    TRANSLATED: ClassVar[tuple[str, ...]] = ("title", "source")
     name: str
+    title: str  # the assessment report, as a sentence names it: 第五次评估报告（AR5）
     source: str
     published: date
+    en: GwpEnglish | None = None
     values: dict[str, Annotated[float, AfterValidator(GWP.check)]]
 
 
-class FactorSet(BaseModel):
+class SetEnglish(BaseModel):
+    """A set's texts in English (``en:`` beside ``title:``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    title: EnglishText = None
+
+
+class FactorSet(Bilingual, BaseModel):
     """A named, versioned collection of factors, plus the hash of the files it came from."""
 
     model_config = ConfigDict(frozen=True)
+    TRANSLATED: ClassVar[tuple[str, ...]] = ("title",)
     name: str
     version: str
     title: str
+    en: SetEnglish | None = None
     published: PartialDate | None
     sha256: str
     factors: dict[str, Factor]
@@ -161,6 +219,7 @@ class SetFile(BaseModel):
     name: str = Field(min_length=1)
     version: str = Field(min_length=1)
     title: str | None = None
+    en: SetEnglish | None = None
     published: PartialDate | None = None
     includes: list[str] = Field(default_factory=list)
     aliases: dict[str, str] = Field(default_factory=dict)
@@ -261,7 +320,7 @@ def make_set(spec: SetFile, factors: dict[str, Factor], sha256: str, shown: str)
     if missing:
         raise FactorSetFileError(missing)
     return FactorSet(name=spec.name, version=spec.version, title=spec.title or spec.name,
-                     published=spec.published, sha256=sha256, factors=factors,
+                     en=spec.en, published=spec.published, sha256=sha256, factors=factors,
                      aliases=spec.aliases)
 
 
@@ -293,7 +352,7 @@ def read_factor_rows(rows: list[dict], defaults: dict, parsed: Parsed, shown: st
     for index, row in enumerate(rows):
         here: FieldPath = ("factors", index)
         typed, row_problems = read_fields(parsed, shown, FactorFields,
-                                          with_chain_value({**defaults, **row}), here)
+                                          with_chain_value(with_defaults(defaults, row)), here)
         if row_problems:
             problems += row_problems
             continue
@@ -308,6 +367,15 @@ def read_factor_rows(rows: list[dict], defaults: dict, parsed: Parsed, shown: st
         else:
             factors[factor.id] = factor
     return factors, problems
+
+
+def with_defaults(defaults: dict, row: dict) -> dict:
+    """A row with the file's defaults for what it does not give, ``en:`` text by text (a
+    library gives every fuel one source in ``defaults.en`` and each its own ``en.name``)."""
+    fields = {**defaults, **row}
+    if isinstance(defaults.get("en"), dict) and isinstance(row.get("en"), dict):
+        fields["en"] = {**defaults["en"], **row["en"]}
+    return fields
 
 
 def with_chain_value(fields: dict) -> dict:

@@ -206,6 +206,15 @@ class Product(Model):
         return ANNUAL_OUTPUT.check(output)
 
 
+class FactorEnglish(Model):
+    """A factor's texts in English (``en:``), for the English edition of a report; a text
+    not given is printed as the factor writes it."""
+
+    name: str | None = Field(default=None, min_length=1)
+    source: str | None = Field(default=None, min_length=1)
+    publisher: str | None = Field(default=None, min_length=1)
+
+
 class StudyFactor(Model):
     """A factor defined in the study itself; overrides a set factor with the same id."""
 
@@ -224,6 +233,7 @@ class StudyFactor(Model):
     density: Annotated[float, AfterValidator(DENSITY.check)] | None = Field(
         default=None, description="kg/L, for fuels in litres")
     note: str | None = None
+    en: FactorEnglish | None = None
 
 
 class Study(Model):
