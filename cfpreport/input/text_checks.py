@@ -34,7 +34,7 @@ from typing import Any
 import yaml
 
 from cfpreport.errors import Problem, StudyError
-from cfpreport.input import loading  # as a module: loading calls this one
+from cfpreport.input import yaml_reader  # as a module: yaml_reader calls this one
 
 FieldPath = tuple[str | int, ...]
 
@@ -132,7 +132,7 @@ def unreadable_character_problems(text: str, name: str) -> list[Problem]:
         offset = match.start()
         line = text.count("\n", 0, offset) + 1
         column = offset - text.rfind("\n", 0, offset)
-        field = next((loading.format_path(path) for start, end, path in spans
+        field = next((yaml_reader.format_path(path) for start, end, path in spans
                       if start <= offset < end), "")
         more = len(found) - MAX_LISTED if number == MAX_LISTED else 0
         also = f" (and {more} more such characters further on)" if more > 0 else ""
@@ -151,13 +151,13 @@ def text_problems(data: Any, positions: dict, name: str) -> list[Problem]:
         kind = LIMITS.get(pattern(path), STATEMENT)
         message = character_problem(value, kind.one_line) or length_problem(value, kind)
         if message:
-            problems.append(Problem(name, *loading.locate(path, positions),
-                                    loading.format_path(path), message))
+            problems.append(Problem(name, *yaml_reader.locate(path, positions),
+                                    yaml_reader.format_path(path), message))
     for path in keys(data, (), _REFUSED_IN_ONE_LINE.search):
         message = character_problem(path[-1], one_line=True)
         if message:
-            problems.append(Problem(name, *loading.locate(("#key", *path), positions),
-                                    loading.format_path(path[:-1]),
+            problems.append(Problem(name, *yaml_reader.locate(("#key", *path), positions),
+                                    yaml_reader.format_path(path[:-1]),
                                     f"the key {path[-1]!r} {message}"))
     return problems
 
@@ -266,7 +266,7 @@ def scalar_spans(text: str) -> list[tuple[int, int, FieldPath]]:
     """(start, end, path) of each scalar of a YAML text, from its events: no node is
     built, so neither aliases nor deep nesting cost anything. [] if it is not YAML."""
     try:
-        return loading.read_events(text, spans_of)
+        return yaml_reader.read_events(text, spans_of)
     except yaml.YAMLError:
         return []
 
