@@ -1,5 +1,9 @@
 """The report's chapters, in the seeds' order; each appends blocks to a ModelWriter.
 
+A chapter written as a template (``templates/chapters/``, see ``docs/templates.md``) is a
+:class:`TemplateChapter` whose ``*_context`` function here decides what it shows; the
+cover, the summary sheet and chapters 4 and 5 are still Python.
+
 Boilerplate comes from ``templates/text/zh.yaml`` (via :mod:`cfpreport.report.texts`) with the
 study's facts filled in; numbers come formatted from :mod:`cfpreport.report.facts`.
 Chapters 4 and 5 (data and results) live in :mod:`cfpreport.report.chapters_results`.
