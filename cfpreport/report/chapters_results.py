@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from cfpreport.calculation.factors import Factor, FactorSet, load_gwp_sets
-from cfpreport.calculation.stages import STAGE_SHORT_LABELS, STAGES
+from cfpreport.calculation.stages import (
+    BASIS_LABELS_BY_LANGUAGE,
+    DATA_TYPE_LABELS_BY_LANGUAGE,
+    STAGE_SHORT_LABELS,
+    STAGES,
+)
 from cfpreport.calculation.units import display_unit
 from cfpreport.report import charts, statements
 from cfpreport.report.blocks import BulletList, Cell, LegendEntry
@@ -30,8 +35,8 @@ FACTORS_SECTION = "排放因子数据"
 # per product made a catalogue of 200 products 200 pages longer and no easier to compare.
 CATALOGUE_FROM = 10
 
-BASIS_LABELS = {"annual": "年度总量", "per_unit": "单位产品"}
-DATA_TYPE_LABELS = {"primary": "初级", "secondary": "次级"}
+BASIS_LABELS = BASIS_LABELS_BY_LANGUAGE["zh"]
+DATA_TYPE_LABELS = DATA_TYPE_LABELS_BY_LANGUAGE["zh"]
 
 
 def data_collection(writer: ModelWriter, facts: Facts) -> None:
@@ -228,8 +233,7 @@ def product_results(writer: ModelWriter, facts: Facts, product: ProductFact) -> 
                           figure=writer.reserve_figure_number(), **facts.common()))
     unit = f"{facts.unit}/{product.unit_word}"
     rows = [[Cell(stage.label), Cell(stage.value, align="right"),
-             Cell(stage.share if stage.share == NOT_APPLICABLE else f"{stage.share}%",
-                  align="right")] for stage in product.stages]
+             Cell(percent(stage.share), align="right")] for stage in product.stages]
     rows.append([Cell("合计", header=True), Cell(product.total, align="right", header=True),
                  Cell(f"{product.shares_total}%", align="right", header=True)])
     notes = [] if product.stages_add_up else [text("rounding_note")]

@@ -15,15 +15,17 @@ from functools import cached_property
 import numpy as np
 
 from cfpreport.calculation.calculate import Results
-from cfpreport.calculation.factors import Factor
-from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
+from cfpreport.calculation.factors import Factor, load_gwp_sets
+from cfpreport.calculation.stages import (
+    BOUNDARY_LABELS_BY_LANGUAGE,
+    BOUNDARY_PHRASES_BY_LANGUAGE,
+    BOUNDARY_STAGES,
+    STAGE_LABELS,
+    STAGE_SHORT_LABELS,
+    STAGES,
+)
 from cfpreport.input.study import Product, Study
 
-BOUNDARY_LABELS = {"cradle-to-grave": "摇篮到坟墓", "cradle-to-gate": "摇篮到大门"}
-BOUNDARY_PHRASES = {"cradle-to-grave": "从原材料获取到产品处置阶段",
-                    "cradle-to-gate": "从原材料获取到产品出厂"}
-GWP_REPORTS = {"AR4": "第四次评估报告（AR4）", "AR5": "第五次评估报告（AR5）",
-               "AR6": "第六次评估报告（AR6）"}
 NOT_APPLICABLE = "/"
 
 
@@ -220,6 +222,6 @@ def gather_facts(study: Study, results: Results) -> Facts:
     included = [key for key in STAGES if key in with_data]
     return Facts(study=study, results=results, unit=results.display_unit, products=products,
                  included_stages=included,
-                 gwp_source=f"IPCC {GWP_REPORTS[study.study.gwp]}",
-                 boundary_label=BOUNDARY_LABELS[study.study.boundary],
-                 boundary_phrase=BOUNDARY_PHRASES[study.study.boundary])
+                 gwp_source=f"IPCC {load_gwp_sets()[study.study.gwp].text('title')}",
+                 boundary_label=BOUNDARY_LABELS_BY_LANGUAGE["zh"][study.study.boundary],
+                 boundary_phrase=BOUNDARY_PHRASES_BY_LANGUAGE["zh"][study.study.boundary])
