@@ -14,11 +14,17 @@ import pytest
 
 from cfpreport.errors import StyleError
 from cfpreport.report.blocks import BulletList, Heading, PageBreak, Paragraph, Table
-from cfpreport.report.chapter_templates import builtin_folders, environment, render_chapter
+from cfpreport.report.chapter_templates import environment, render_chapter
 from cfpreport.report.markup import Prepared
 from cfpreport.report.model import ModelWriter
+from cfpreport.report.style import Style
 
-FACTS = SimpleNamespace(common=lambda: {}, study=None)
+
+def stand_in_facts(style_folder: Path) -> SimpleNamespace:
+    """What render_chapter reads of the facts: language, style and the snippet helpers."""
+    return SimpleNamespace(study=None, language="zh", style=Style(style_folder),
+                           text=lambda key, **more: key, paragraphs=lambda key, **more: [key],
+                           items=lambda key, **more: [key])
 
 
 def render(tmp_path: Path, source: str, context=None, writer: ModelWriter | None = None):
@@ -26,8 +32,8 @@ def render(tmp_path: Path, source: str, context=None, writer: ModelWriter | None
     (tmp_path / "chapters").mkdir(exist_ok=True)
     (tmp_path / "chapters" / "test.zh.j2").write_text(source, encoding="utf-8")
     writer = writer or ModelWriter()
-    render_chapter(writer, FACTS, "test", context or (lambda facts, prepared: {}),
-                   folders=[tmp_path, *builtin_folders()])
+    render_chapter(writer, stand_in_facts(tmp_path), "test",
+                   context or (lambda facts, prepared: {}))
     return writer
 
 
@@ -64,7 +70,7 @@ def test_a_study_string_stays_text(tmp_path):
 
 
 def test_a_template_is_compiled_once_per_search_path(tmp_path):
-    folders = (tmp_path, *builtin_folders())
+    folders = Style(tmp_path).template_folders()
     assert environment(folders) is environment(folders)
 
 

@@ -74,7 +74,8 @@ class ReportInfo(Model):
     issued: date
     revision: int = Field(default=1, ge=0, le=999)
     status: Literal["draft", "final"] = "final"
-    language: Literal["zh"] = "zh"
+    language: Literal["zh", "en"] = "zh"
+    style: str | None = None  # a house-style folder, relative to the study file
     standards: list[str] = Field(default_factory=lambda: list(DEFAULT_STANDARDS), min_length=1)
     issuer: Issuer
     prepared_by: str | None = None

@@ -10,7 +10,7 @@ A template's mistake is the user's, reported as one line ``file:line: problem``.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -19,22 +19,15 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from cfpreport.assets import templates_dir
 from cfpreport.errors import StyleError
 from cfpreport.report import texts
 from cfpreport.report.facts import Facts
 from cfpreport.report.markup import Prepared, Source, parse_chapter
 from cfpreport.report.model import ModelWriter
 
-LANGUAGE = "zh"
-
 #: What a chapter template receives besides the common context: built from the facts
 #: and the chapter's :class:`Prepared` objects (tables and figures numbered in order).
 ContextBuilder = Callable[[Facts, Prepared], dict[str, Any]]
-
-
-def builtin_folders() -> tuple[Path, ...]:
-    return (templates_dir(),)
 
 
 @cache
@@ -54,16 +47,16 @@ class TemplateChapter:
     name: str  # "01_introduction"
     context: ContextBuilder
 
-    def __call__(self, writer: ModelWriter, facts: Facts,
-                 folders: Sequence[Path] | None = None) -> None:
-        render_chapter(writer, facts, self.name, self.context, folders)
+    def __call__(self, writer: ModelWriter, facts: Facts) -> None:
+        render_chapter(writer, facts, self.name, self.context)
 
 
-def render_chapter(writer: ModelWriter, facts: Facts, name: str, context: ContextBuilder,
-                   folders: Sequence[Path] | None = None) -> None:
-    """Render one chapter template with its context and write its blocks."""
-    env = environment(tuple(folders or builtin_folders()))
-    template = load(env, f"chapters/{name}.{LANGUAGE}.j2")
+def render_chapter(writer: ModelWriter, facts: Facts, name: str,
+                   context: ContextBuilder) -> None:
+    """Render one chapter template, in the report's language and style, with its
+    context, and write its blocks."""
+    env = environment(facts.style.template_folders())
+    template = load(env, f"chapters/{name}.{facts.language}.j2")
     # Numbers of tables and figures are reserved in the chapter its <h1> will open.
     prepared = Prepared(chapter=writer.counters[0] + 1)
     source = Source(template.filename or name)
@@ -95,14 +88,12 @@ def load(env: jinja2.Environment, name: str) -> jinja2.Template:
 def common_context(facts: Facts) -> dict[str, Any]:
     """What every chapter template may use: the facts and the text snippets, each
     snippet filled with the common facts plus what the template passes."""
-    common = facts.common()
     return {
         "facts": facts,
         "study": facts.study,
-        "text": lambda key, **more: texts.text(key, LANGUAGE, **{**common, **more}),
-        "paragraphs": lambda key, **more: texts.paragraphs(key, LANGUAGE,
-                                                           **{**common, **more}),
-        "items": lambda key, **more: texts.items(key, LANGUAGE, **{**common, **more}),
+        "text": facts.text,
+        "paragraphs": facts.paragraphs,
+        "items": facts.items,
         "split_paragraphs": texts.split_paragraphs,
     }
 

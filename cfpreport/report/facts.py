@@ -25,6 +25,8 @@ from cfpreport.calculation.stages import (
     STAGES,
 )
 from cfpreport.input.study import Product, Study
+from cfpreport.report import texts
+from cfpreport.report.style import BUILTIN, Style
 
 NOT_APPLICABLE = "/"
 
@@ -128,6 +130,27 @@ class Facts:
     gwp_source: str
     boundary_label: str
     boundary_phrase: str
+    style: Style = BUILTIN
+
+    @property
+    def language(self) -> str:
+        """The language the report is written in: "zh" (the default) or "en"."""
+        return self.study.report.language
+
+    def text(self, key: str, **more) -> str:
+        """A boilerplate snippet in the report's language, filled with the common facts
+        and ``more``."""
+        return texts.text(key, self.language, **{**self.common(), **more})
+
+    def paragraphs(self, key: str, **more) -> list[str]:
+        return texts.paragraphs(key, self.language, **{**self.common(), **more})
+
+    def items(self, key: str, **more) -> list[str]:
+        return texts.items(key, self.language, **{**self.common(), **more})
+
+    def date(self, value: date) -> str:
+        """A date as the report's language writes it."""
+        return chinese_date(value)
 
     @property
     def product_names(self) -> list[str]:
@@ -193,7 +216,7 @@ class Facts:
         }
 
 
-def gather_facts(study: Study, results: Results) -> Facts:
+def gather_facts(study: Study, results: Results, style: Style = BUILTIN) -> Facts:
     """Collect the formatted facts of a study's results."""
     stages = results.stages
     rows_of: dict[str, dict[str, tuple]] = {}  # product -> stage -> row, in one pass
@@ -224,4 +247,5 @@ def gather_facts(study: Study, results: Results) -> Facts:
                  included_stages=included,
                  gwp_source=f"IPCC {load_gwp_sets()[study.study.gwp].text('title')}",
                  boundary_label=BOUNDARY_LABELS_BY_LANGUAGE["zh"][study.study.boundary],
-                 boundary_phrase=BOUNDARY_PHRASES_BY_LANGUAGE["zh"][study.study.boundary])
+                 boundary_phrase=BOUNDARY_PHRASES_BY_LANGUAGE["zh"][study.study.boundary],
+                 style=style)

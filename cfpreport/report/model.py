@@ -25,6 +25,7 @@ from cfpreport.report.blocks import (
 )
 from cfpreport.report.drawing import Drawing
 from cfpreport.report.facts import gather_facts
+from cfpreport.report.style import BUILTIN, Style
 
 TOC_TITLE = "目  录"
 
@@ -102,11 +103,13 @@ class ModelWriter:
         return f"表 {self.counters[0]}-{self.table_count + 1}"
 
 
-def build_report_model(study: Study, results: Results) -> ReportModel:
-    """Turn a study and its results into the report's blocks, in the seeds' chapters."""
+def build_report_model(study: Study, results: Results, style: Style = BUILTIN
+                       ) -> ReportModel:
+    """Turn a study and its results into the report's blocks, in the seeds' chapters,
+    written by the templates of ``style``."""
     from cfpreport.report import chapters
 
-    facts = gather_facts(study, results)
+    facts = gather_facts(study, results, style)
     writer = ModelWriter()
     for chapter in chapters.CHAPTERS:
         chapter(writer, facts)
