@@ -57,6 +57,8 @@ def main() -> None:
     slices = [charts.Slice(value, "") for value in (227, 31, 382, 11, 26)]
     figures = {
         "chart (one pie PNG)": median_seconds(lambda: charts.stage_pie(slices)),
+        "report model (chapter templates)": median_seconds(
+            lambda: build_report_model(calculated.study, calculated.results)),
         "calculate + report model": median_seconds(
             lambda: build_report_model(calculated.study, load_and_calculate(STUDY).results)),
         "HTML render": median_seconds(lambda: render_html(model)),
