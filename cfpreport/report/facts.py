@@ -20,9 +20,9 @@ from cfpreport.calculation.stages import (
     BOUNDARY_LABELS_BY_LANGUAGE,
     BOUNDARY_PHRASES_BY_LANGUAGE,
     BOUNDARY_STAGES,
-    STAGE_LABELS,
-    STAGE_SHORT_LABELS,
     STAGES,
+    Language,
+    stage_label,
 )
 from cfpreport.input.study import Product, Study
 from cfpreport.report import texts
@@ -60,13 +60,51 @@ def recorded_percent(fraction: float) -> str:
     return format((Decimal(repr(float(fraction))) * 100).normalize(), "f")
 
 
-def product_display_name(product: Product) -> str:
-    """电能计量箱（BXD2）: the name, with the model when the study gives one."""
-    return f"{product.name}（{product.model}）" if product.model else product.name
+def product_display_name(product: Product, language: Language = "zh") -> str:
+    """电能计量箱（BXD2）, "Meter box (BXD2)": the name, with the model when the study
+    gives one, in the brackets of the report's language."""
+    if not product.model:
+        return product.name
+    if language == "en":
+        return f"{product.name} ({product.model})"
+    return f"{product.name}（{product.model}）"
 
 
 def chinese_date(value: date) -> str:
     return f"{value.year}年{value.month:02d}月{value.day:02d}日"
+
+
+ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+                  "August", "September", "October", "November", "December")
+
+
+def english_date(value: date) -> str:
+    """18 March 2025: day, month in words, year, the same whatever the machine's locale."""
+    return f"{value.day} {ENGLISH_MONTHS[value.month - 1]} {value.year}"
+
+
+def date_in(value: date, language: Language = "zh") -> str:
+    """A date as a report in ``language`` writes it."""
+    return english_date(value) if language == "en" else chinese_date(value)
+
+
+#: What joins the items of a list in running text: 电力、柴油; electricity, diesel.
+LIST_SEPARATORS: dict[str, str] = {"zh": "、", "en": ", "}
+
+
+def period_in(start: date, end: date, language: Language = "zh") -> str:
+    """2024年01月01日至2024年12月31日; 1 January 2024 to 31 December 2024."""
+    if language == "en":
+        return f"{english_date(start)} to {english_date(end)}"
+    return f"{chinese_date(start)}至{chinese_date(end)}"
+
+
+def functional_unit_of(product: Product, language: Language = "zh") -> str:
+    """1 台电能计量箱（BXD2）; 1 unit of Meter box (BXD2)."""
+    name = product_display_name(product, language)
+    if language == "en":
+        return f"{product.functional_unit} of {name}"
+    return f"{product.functional_unit}{name}"
 
 
 def unit_word(functional_unit: str) -> str:
@@ -97,6 +135,7 @@ class ProductFact:
     shares_total: str
     shares_add_up: bool
     stages: list[StageFact]  # all seven stages in order
+    language: Language = "zh"
 
     @property
     def name(self) -> str:
@@ -113,7 +152,7 @@ class ProductFact:
     @property
     def display_name(self) -> str:
         """The product's name with its model, so a report never leaves the model out."""
-        return product_display_name(self.product)
+        return product_display_name(self.product, self.language)
 
     @property
     def stages_with_data(self) -> list[StageFact]:
@@ -149,8 +188,16 @@ class Facts:
         return texts.items(key, self.language, **{**self.common(), **more})
 
     def date(self, value: date) -> str:
-        """A date as the report's language writes it."""
-        return chinese_date(value)
+        """A date as the report's language writes it: 2025年03月18日, 18 March 2025."""
+        return date_in(value, self.language)
+
+    def join(self, values) -> str:
+        """Join the items of a list as running text in the report's language."""
+        return LIST_SEPARATORS[self.language].join(values)
+
+    def display_name(self, product: Product) -> str:
+        """A product's name with its model, in the brackets of the report's language."""
+        return product_display_name(product, self.language)
 
     @property
     def product_names(self) -> list[str]:
@@ -158,7 +205,7 @@ class Facts:
 
     @property
     def functional_units(self) -> list[str]:
-        return [f"{p.functional_unit}{product_display_name(p)}" for p in self.study.products]
+        return [functional_unit_of(p, self.language) for p in self.study.products]
 
     def activities_of(self, product: ProductFact) -> list[tuple]:
         """The priced activity rows of one product, in study order (named tuples with the
@@ -187,12 +234,13 @@ class Facts:
 
     @property
     def included_stage_labels(self) -> list[str]:
-        return [STAGE_LABELS[key] for key in self.included_stages]
+        return [stage_label(key, self.language) for key in self.included_stages]
 
     @property
     def empty_stage_labels(self) -> list[str]:
         """Stages the declared boundary covers that have no data (left out)."""
-        return [STAGE_LABELS[key] for key in BOUNDARY_STAGES[self.study.study.boundary]
+        return [stage_label(key, self.language)
+                for key in BOUNDARY_STAGES[self.study.study.boundary]
                 if key not in self.included_stages]
 
     def common(self) -> dict:
@@ -211,13 +259,14 @@ class Facts:
             "unit": self.unit,
             "company": study.company.name,
             "issuer": study.report.issuer.name,
-            "period": f"{chinese_date(study.study.period.start)}至"
-                      f"{chinese_date(study.study.period.end)}",
+            "period": period_in(study.study.period.start, study.study.period.end,
+                                self.language),
         }
 
 
 def gather_facts(study: Study, results: Results, style: Style = BUILTIN) -> Facts:
     """Collect the formatted facts of a study's results."""
+    language = study.report.language
     stages = results.stages
     rows_of: dict[str, dict[str, tuple]] = {}  # product -> stage -> row, in one pass
     for row in stages.itertuples(index=False):
@@ -228,24 +277,25 @@ def gather_facts(study: Study, results: Results, style: Style = BUILTIN) -> Fact
         rows = rows_of.get(product.id, {})
         stage_facts = []
         for key in STAGES:
+            label, short = stage_label(key, language), stage_label(key, language, short=True)
             if key in rows:
                 row = rows[key]
-                stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
-                                             row.shown, row.share, float(row.shown_value)))
+                stage_facts.append(StageFact(key, label, short, row.shown, row.share,
+                                             float(row.shown_value)))
             else:
-                stage_facts.append(StageFact(key, STAGE_LABELS[key], STAGE_SHORT_LABELS[key],
-                                             NOT_APPLICABLE, NOT_APPLICABLE, 0.0))
+                stage_facts.append(StageFact(key, label, short, NOT_APPLICABLE,
+                                             NOT_APPLICABLE, 0.0))
         total = totals[product.id]
         products.append(ProductFact(product, total.shown, bool(total.stages_add_up),
                                     total.shares_total, bool(total.shares_add_up),
-                                    stage_facts))
+                                    stage_facts, language))
     # A stage is in the boundary when it has data; one that only declares included
     # processes is still empty, and the report says so (validate warns about it).
     with_data = set(stages["stage"])
     included = [key for key in STAGES if key in with_data]
     return Facts(study=study, results=results, unit=results.display_unit, products=products,
                  included_stages=included,
-                 gwp_source=f"IPCC {load_gwp_sets()[study.study.gwp].text('title')}",
-                 boundary_label=BOUNDARY_LABELS_BY_LANGUAGE["zh"][study.study.boundary],
-                 boundary_phrase=BOUNDARY_PHRASES_BY_LANGUAGE["zh"][study.study.boundary],
+                 gwp_source=f"IPCC {load_gwp_sets()[study.study.gwp].text('title', language)}",
+                 boundary_label=BOUNDARY_LABELS_BY_LANGUAGE[language][study.study.boundary],
+                 boundary_phrase=BOUNDARY_PHRASES_BY_LANGUAGE[language][study.study.boundary],
                  style=style)

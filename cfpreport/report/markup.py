@@ -20,7 +20,7 @@ from lxml import etree
 from cfpreport.errors import StyleError
 from cfpreport.report.blocks import Block, BulletList, Figure, PageBreak, Table
 from cfpreport.report.drawing import Drawing
-from cfpreport.report.model import ModelWriter
+from cfpreport.report.model import ModelWriter, figure_number, table_number
 
 YES_NO = ("yes", "no")
 PARAGRAPH_STYLES = ("body", "note", "center", "formula")
@@ -69,6 +69,7 @@ class Prepared:
     renders; the chapter must then place them in that order."""
 
     chapter: int
+    language: str = "zh"  # the words of the numbers: 表 3-1, Table 3-1
     objects: dict[str, Block] = field(default_factory=dict)
     placed: set[str] = field(default_factory=set)
     tables: int = 0
@@ -84,7 +85,7 @@ class Prepared:
               notes: list[str] | None = None) -> Ref:
         """Prepare a numbered grid table; its anchor is given where it is placed."""
         self.tables += 1
-        number = f"表 {self.chapter}-{self.tables}"
+        number = table_number(self.chapter, self.tables, self.language)
         ref = self.add(Table("", number, caption, header, rows, widths, notes or []))
         return Ref(ref.ref, number)
 
@@ -92,7 +93,7 @@ class Prepared:
                legend: list | None = None) -> Ref:
         """Prepare a numbered figure: PNG bytes, or a Drawing (SVG with a PNG twin)."""
         self.figures += 1
-        number = f"图 {self.chapter}-{self.figures}"
+        number = figure_number(self.chapter, self.figures, self.language)
         png, svg = (picture.png(), picture.svg()) if isinstance(picture, Drawing) \
             else (picture, None)
         ref = self.add(Figure("", number, caption, png, width_mm, alt, legend or [], svg))

@@ -24,16 +24,32 @@ from cfpreport.report.blocks import (
     TocEntry,
 )
 from cfpreport.report.drawing import Drawing
-from cfpreport.report.facts import gather_facts
+from cfpreport.report.facts import LIST_SEPARATORS, gather_facts
 from cfpreport.report.style import BUILTIN, Style
 
-TOC_TITLE = "目  录"
+#: The title of the table of contents, in each language a report is written in.
+TOC_TITLES: dict[str, str] = {"zh": "目  录", "en": "Contents"}
+
+#: The words table and figure numbers begin with: 表 3-1 / 图 3-1, Table 3-1 / Figure 3-1.
+NUMBER_WORDS: dict[str, tuple[str, str]] = {"zh": ("表", "图"), "en": ("Table", "Figure")}
+
+
+def table_number(chapter: int, count: int, language: str = "zh") -> str:
+    """表 3-1, Table 3-1; a table before the first chapter is numbered on its own (表 1)."""
+    word = NUMBER_WORDS[language][0]
+    return f"{word} {chapter}-{count}" if chapter else f"{word} {count}"
+
+
+def figure_number(chapter: int, count: int, language: str = "zh") -> str:
+    """图 3-1, Figure 3-1."""
+    return f"{NUMBER_WORDS[language][1]} {chapter}-{count}"
 
 
 @dataclass
 class ModelWriter:
     """Appends blocks, numbering headings (1, 1.1, 1.1.1), tables and figures (表 3-1)."""
 
+    language: str = "zh"  # the words of table and figure numbers
     blocks: list[Block] = field(default_factory=list)
     counters: list[int] = field(default_factory=lambda: [0, 0, 0])
     table_count: int = 0
@@ -70,12 +86,11 @@ class ModelWriter:
 
     def next_table_number(self) -> str:
         self.table_count += 1
-        return f"表 {self.counters[0]}-{self.table_count}" if self.counters[0] else \
-            f"表 {self.table_count}"
+        return table_number(self.counters[0], self.table_count, self.language)
 
     def next_figure_number(self) -> str:
         self.figure_count += 1
-        return f"图 {self.counters[0]}-{self.figure_count}"
+        return figure_number(self.counters[0], self.figure_count, self.language)
 
     def table(self, caption: str, header: list[list[Cell]], rows: list[list[Cell]],
               widths: list[float], notes: list[str] | None = None) -> str:
@@ -97,10 +112,10 @@ class ModelWriter:
 
     def reserve_figure_number(self) -> str:
         """The number the next figure will get (for text that refers to it first)."""
-        return f"图 {self.counters[0]}-{self.figure_count + 1}"
+        return figure_number(self.counters[0], self.figure_count + 1, self.language)
 
     def reserve_table_number(self) -> str:
-        return f"表 {self.counters[0]}-{self.table_count + 1}"
+        return table_number(self.counters[0], self.table_count + 1, self.language)
 
 
 def build_report_model(study: Study, results: Results, style: Style = BUILTIN
@@ -110,11 +125,11 @@ def build_report_model(study: Study, results: Results, style: Style = BUILTIN
     from cfpreport.report import chapters
 
     facts = gather_facts(study, results, style)
-    writer = ModelWriter()
+    writer = ModelWriter(language=study.report.language)
     for chapter in chapters.CHAPTERS:
         chapter(writer, facts)
     toc_index = len(writer.blocks) if writer.toc_index is None else writer.toc_index
-    toc = TableOfContents(TOC_TITLE, [
+    toc = TableOfContents(TOC_TITLES[study.report.language], [
         TocEntry(block.level, block.number, block.text, block.anchor)
         for block in writer.blocks if isinstance(block, Heading) and block.in_toc])
     blocks = [*writer.blocks[:toc_index], toc, *writer.blocks[toc_index:]]
@@ -122,7 +137,10 @@ def build_report_model(study: Study, results: Results, style: Style = BUILTIN
 
 
 def metadata(study: Study) -> Metadata:
+    """The document's properties, running header and draft flag, in the report's language."""
     report = study.report
+    if report.language == "en":
+        return english_metadata(study)
     products = "、".join(p.name for p in study.products)
     return Metadata(
         title=f"{report.title}：{products}",
@@ -133,5 +151,22 @@ def metadata(study: Study) -> Metadata:
         created=report.issued,
         report_number=report.number,
         header_text=f"{study.company.name} {report.title}  报告编号：{report.number}",
+        draft=report.status == "draft",
+    )
+
+
+def english_metadata(study: Study) -> Metadata:
+    report = study.report
+    products = LIST_SEPARATORS["en"].join(p.name for p in study.products)
+    return Metadata(
+        title=f"{report.title}: {products}",
+        subject=f"Product carbon footprint of {products}, {study.company.name}",
+        author=report.issuer.name,
+        keywords=["product carbon footprint", "CFP",
+                  *(p.model for p in study.products if p.model)],
+        language="en",
+        created=report.issued,
+        report_number=report.number,
+        header_text=f"{study.company.name} {report.title}  Report No. {report.number}",
         draft=report.status == "draft",
     )
