@@ -24,7 +24,8 @@ from cfpreport.report.blocks import (
     Table,
 )
 from cfpreport.report.chapter_templates import TemplateChapter
-from cfpreport.report.chapters_results import calculation, data_collection, is_catalogue
+from cfpreport.report.chapters_data import data_collection
+from cfpreport.report.chapters_results import calculation, is_catalogue
 from cfpreport.report.chapters_scope import LIMITATIONS_SECTION, goal_and_scope
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact, chinese_date, recorded
 from cfpreport.report.images import read_image
