@@ -46,6 +46,37 @@ DEFAULT_RECOMMENDATIONS = [
     "员工培训与能力建设，组织碳足迹管理相关培训，提升员工的专业能力。",
 ]
 
+#: The defaults that are words, as a report in English (``report.language: en``) writes
+#: them: a field such a study leaves out takes these instead of the Chinese defaults.
+ENGLISH_DEFAULTS: dict[str, dict[str, str | list[str]]] = {
+    "report": {
+        "title": "Product Carbon Footprint Report",
+        "standards": [
+            "PAS 2050:2011 Specification for the assessment of the life cycle greenhouse "
+            "gas emissions of goods and services",
+            "GB/T 24067-2024/ISO 14067:2018 Greenhouse gases — Carbon footprint of "
+            "products — Requirements and guidelines for quantification",
+        ],
+    },
+    "team_member": {"role": "Member"},
+    "study": {
+        "allocation": "The plant's annual activity data are allocated to one unit of each "
+                      "product in proportion to the products' annual output (physical "
+                      "output).",
+        "recommendations": [
+            "Set up document management rules, and keep and maintain the documents and data "
+            "records of the annual greenhouse gas reports, so that they are available for "
+            "third-party verification and for reporting to the authorities.",
+            "Data collection and management: use digital tools (such as an ERP system or "
+            "carbon management software) to collect and update data automatically; work "
+            "with suppliers to make supply-chain data transparent and complete.",
+            "Staff training and capacity building: organize training in carbon footprint "
+            "management to build the staff's expertise.",
+        ],
+    },
+    "product": {"functional_unit": "1 unit"},
+}
+
 
 # A four-digit year, as dates are written (see cfpreport.input.dates).
 Year = Annotated[int, Field(ge=1000, le=9999)]
@@ -249,6 +280,14 @@ class Study(Model):
     _name: str = PrivateAttr(default="<study>")
     _positions: dict[tuple, tuple[int, int]] = PrivateAttr(default_factory=dict)
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def defaults_in_its_language(cls, data: object, handler) -> Study:
+        """A study written in English takes the English defaults for the words it leaves
+        out (title, standards, team role, allocation, recommendations, functional unit)."""
+        study = handler(data)
+        return with_english_defaults(study) if study.report.language == "en" else study
+
     @property
     def path(self) -> Path | None:
         return self._path
@@ -268,3 +307,21 @@ class Study(Model):
         while path not in self._positions and path:
             path = path[:-1]
         return self._positions.get(path, (None, None))
+
+
+def with_english_defaults(study: Study) -> Study:
+    """The study with the English default of every word-valued field it leaves out."""
+    report = study.report.model_copy(update={
+        **_left_out(study.report, ENGLISH_DEFAULTS["report"]),
+        "team": [member.model_copy(update=_left_out(member, ENGLISH_DEFAULTS["team_member"]))
+                 for member in study.report.team]})
+    scope = study.study.model_copy(update=_left_out(study.study, ENGLISH_DEFAULTS["study"]))
+    products = [product.model_copy(update=_left_out(product, ENGLISH_DEFAULTS["product"]))
+                for product in study.products]
+    return study.model_copy(update={"report": report, "study": scope, "products": products})
+
+
+def _left_out(model: Model, defaults: dict[str, str | list[str]]) -> dict[str, object]:
+    """The defaults of the fields a study did not give (lists copied, never shared)."""
+    return {name: list(value) if isinstance(value, list) else value
+            for name, value in defaults.items() if name not in model.model_fields_set}
