@@ -68,8 +68,12 @@ def test_a_catalogue_shows_all_products_in_one_value_and_one_share_table():
     model, document = model_and_document(catalogue_study(CATALOGUE_FROM + 2))
     section = results_section(model)
     assert not any(isinstance(block, Figure) for block in section)
-    values, shares = [block for block in section if isinstance(block, Table)]
+    intro, values, shares = section[0], *[block for block in section
+                                          if isinstance(block, Table)]
     assert values.caption == "各产品生命周期各阶段碳排放情况"
+    # The text cites each table by its own number.
+    assert (values.number, shares.number) == ("表 5-1", "表 5-2")
+    assert "排放量如表 5-1 所示，各阶段排放占比如表 5-2 所示" in intro.text
     assert shares.caption == "各产品生命周期各阶段碳排放占比"
     # Only the stages with data are columns: production and use, then the total.
     assert [cell.text for cell in values.header[0]] == ["产品", "产品生产", "产品使用", "合计"]

@@ -2,10 +2,12 @@
 
 Every chapter is a Jinja template, ``templates/chapters/<name>.<language>.j2`` (see
 ``docs/templates.md``), whose ``*_context`` function prepares its tables and figures from
-the facts; :class:`TemplateChapter` ties the two. The front matter lives in
-:mod:`~cfpreport.report.chapters_front`, chapter 3 in :mod:`~cfpreport.report.chapters_scope`,
-chapter 4 in :mod:`~cfpreport.report.chapters_data`, chapter 5 in
-:mod:`~cfpreport.report.chapters_results`; chapters 1, 2 and 6 and the annex here.
+the facts; :class:`TemplateChapter` ties the two. The chapter list is read from the
+template files themselves (:func:`report_chapters`), so a house style adds a chapter by
+adding a file. The front matter lives in :mod:`~cfpreport.report.chapters_front`,
+chapter 3 in :mod:`~cfpreport.report.chapters_scope`, chapter 4 in
+:mod:`~cfpreport.report.chapters_data`, chapter 5 in :mod:`~cfpreport.report.chapters_results`;
+chapters 1, 2 and 6 and the annex here.
 
 Every word the chapters print comes from a template or a snippet of
 ``templates/text/<language>.yaml``; numbers come formatted from :mod:`cfpreport.report.facts`.
@@ -13,28 +15,27 @@ Every word the chapters print comes from a template or a snippet of
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from cfpreport.report import statements
 from cfpreport.report.blocks import Cell, SignatureBlock, SignatureLine, Table
-from cfpreport.report.chapter_templates import TemplateChapter
-from cfpreport.report.chapters_data import data_collection
+from cfpreport.report.chapter_templates import ContextBuilder, TemplateChapter
+from cfpreport.report.chapters_data import data_collection_context
 from cfpreport.report.chapters_front import (
     abstract_context,
     contents_context,
     cover_context,
     summary_sheet_context,
 )
-from cfpreport.report.chapters_results import calculation
-from cfpreport.report.chapters_scope import goal_and_scope
+from cfpreport.report.chapters_results import calculation_context
+from cfpreport.report.chapters_scope import goal_and_scope_context
 from cfpreport.report.facts import Facts, recorded
 from cfpreport.report.images import read_image
 from cfpreport.report.markup import Prepared, Ref
 from cfpreport.report.texts import split_paragraphs
 
-__all__ = ["CHAPTERS", "abstract", "annex", "calculation", "company_and_product", "cover",
-           "data_collection", "goal_and_scope", "introduction", "recommendations",
-           "summary_sheet", "table_of_contents"]
+__all__ = ["CONTEXTS", "report_chapters"]
 
 
 def introduction_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
@@ -122,17 +123,37 @@ def annex_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
             "site_days": recorded(report.site_days) if report.site_days else ""}
 
 
-cover = TemplateChapter("00a_cover", cover_context)
-summary_sheet = TemplateChapter("00b_summary_sheet", summary_sheet_context)
-table_of_contents = TemplateChapter("00c_contents", contents_context)
-abstract = TemplateChapter("00d_abstract", abstract_context)
-introduction = TemplateChapter("01_introduction", introduction_context)
-company_and_product = TemplateChapter("02_company_and_product", company_and_product_context)
-recommendations = TemplateChapter("06_recommendations", recommendations_context)
-annex = TemplateChapter("07_annex", annex_context)
+#: The context function of each built-in chapter, by the name of its template. A chapter
+#: template of any other name (one a house style adds) gets the common context only.
+CONTEXTS: dict[str, ContextBuilder] = {
+    "00a_cover": cover_context,
+    "00b_summary_sheet": summary_sheet_context,
+    "00c_contents": contents_context,
+    "00d_abstract": abstract_context,
+    "01_introduction": introduction_context,
+    "02_company_and_product": company_and_product_context,
+    "03_goal_and_scope": goal_and_scope_context,
+    "04_data_collection": data_collection_context,
+    "05_calculation": calculation_context,
+    "06_recommendations": recommendations_context,
+    "07_annex": annex_context,
+}
 
 
-#: The report's chapters in order; each writes its blocks through the ModelWriter.
-CHAPTERS = (cover, summary_sheet, table_of_contents, abstract, introduction,
-            company_and_product, goal_and_scope, data_collection, calculation,
-            recommendations, annex)
+def report_chapters(facts: Facts) -> list[TemplateChapter]:
+    """The report's chapters: each chapter template of the report's language found in
+    the style's folders (the first folder holding a name wins), in the order of their
+    file names. An empty template leaves its chapter out."""
+    suffix = f".{facts.language}.j2"
+    found: dict[str, Path] = {}
+    for folder in facts.style.template_folders():
+        for path in (folder / "chapters").glob(f"*{suffix}"):
+            found.setdefault(path.name.removesuffix(suffix), path)
+    return [TemplateChapter(name, CONTEXTS.get(name, common_context_only))
+            for name, path in sorted(found.items())
+            if path.read_text(encoding="utf-8").strip()]
+
+
+def common_context_only(facts: Facts, prepared: Prepared) -> dict[str, Any]:
+    """A chapter Python knows nothing of sees the common context alone."""
+    return {}

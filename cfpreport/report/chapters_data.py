@@ -20,7 +20,6 @@ from cfpreport.calculation.stages import (
 from cfpreport.calculation.units import display_unit
 from cfpreport.report import statements
 from cfpreport.report.blocks import Cell
-from cfpreport.report.chapter_templates import TemplateChapter
 from cfpreport.report.facts import (
     DERIVED_SIGNIFICANT_DIGITS,
     NOT_APPLICABLE,
@@ -235,5 +234,3 @@ def fuel_row(factor: Factor, language: str) -> list[Cell]:
             Cell(f"{quantity(chain.tco2_per_gj)} tCO2/GJ", align="right"),
             Cell(f"{quantity(factor.value)} {display_unit(factor.unit)}", align="right")]
 
-
-data_collection = TemplateChapter("04_data_collection", data_collection_context)

@@ -13,7 +13,6 @@ from typing import Any
 from cfpreport.calculation.stages import stage_label
 from cfpreport.report import charts, statements
 from cfpreport.report.blocks import Cell, LegendEntry
-from cfpreport.report.chapter_templates import TemplateChapter
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact
 from cfpreport.report.markup import Prepared, Ref
 
@@ -126,5 +125,3 @@ def share_big(share: str) -> bool:
     """Label a pie slice on the chart itself only when it is large enough to hold it."""
     return float(share) >= 6.0
 
-
-calculation = TemplateChapter("05_calculation", calculation_context)

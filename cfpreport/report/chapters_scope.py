@@ -11,7 +11,6 @@ from typing import Any
 from cfpreport.calculation.stages import STAGE_LABELS, STAGE_SHORT_LABELS, STAGES
 from cfpreport.report import charts, statements
 from cfpreport.report.blocks import Cell
-from cfpreport.report.chapter_templates import TemplateChapter
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, recorded
 from cfpreport.report.markup import Prepared, Ref
 from cfpreport.report.statements import NOT_ASSESSED
@@ -124,5 +123,3 @@ def activity_counts(facts: Facts) -> dict[str, int]:
     return {"activity_count": len(activities), "primary_count": primary,
             "secondary_count": len(activities) - primary}
 
-
-goal_and_scope = TemplateChapter("03_goal_and_scope", goal_and_scope_context)

@@ -126,7 +126,7 @@ def build_report_model(study: Study, results: Results, style: Style = BUILTIN
 
     facts = gather_facts(study, results, style)
     writer = ModelWriter(language=study.report.language)
-    for chapter in chapters.CHAPTERS:
+    for chapter in chapters.report_chapters(facts):
         chapter(writer, facts)
     toc_index = len(writer.blocks) if writer.toc_index is None else writer.toc_index
     toc = TableOfContents(TOC_TITLES[study.report.language], [
