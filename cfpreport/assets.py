@@ -17,6 +17,15 @@ FONT_FILES = {
     "sans-bold": "NotoSansSC-Bold.ttf",
 }
 
+#: The SC faces' Latin companions, set before them in the English edition (report.css);
+#: Chinese text there, and every text of a Chinese report, is set in the SC faces.
+LATIN_FONT_FILES = {
+    "latin-serif": "NotoSerif-Regular.ttf",
+    "latin-serif-bold": "NotoSerif-Bold.ttf",
+    "latin-sans": "NotoSans-Regular.ttf",
+    "latin-sans-bold": "NotoSans-Bold.ttf",
+}
+
 
 def _asset_dir(name: str) -> Path:
     for candidate in (PACKAGE / name, PACKAGE.parent / name):
@@ -36,5 +45,5 @@ def fonts_dir() -> Path:
 
 
 def font_path(role: str) -> Path:
-    """Path of a shipped font by role: serif, sans, sans-bold."""
-    return fonts_dir() / FONT_FILES[role]
+    """Path of a shipped font by role: serif, sans, sans-bold, latin-serif, ..."""
+    return fonts_dir() / {**FONT_FILES, **LATIN_FONT_FILES}[role]
