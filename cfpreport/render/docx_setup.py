@@ -3,7 +3,8 @@
 Chinese text takes its font from ``w:rFonts/@w:eastAsia``; Word prefers theme fonts
 (``w:asciiTheme`` ...) over named ones, so every theme attribute is removed from
 styles.xml and each style names its fonts explicitly: 宋体 for text, 黑体 for headings,
-table headers and captions, Times New Roman for Latin letters and digits.
+table headers and captions, Times New Roman for Latin letters and digits (in the English
+edition, Arial for the Latin letters of the 黑体 styles).
 """
 
 from __future__ import annotations
@@ -33,7 +34,14 @@ from cfpreport.render.properties import document_properties
 from cfpreport.report.blocks import TEXT_WIDTH_MM, Metadata  # TEXT_WIDTH_MM: the page both share
 
 SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
-WATERMARK_TEXT = "草稿 DRAFT"
+#: In the English edition, Latin text set in 黑体 in a Chinese report (headings, captions,
+#: table heads) takes a sans face, as the PDF sets it in Noto Sans.
+LATIN_SANS = "Arial"
+WATERMARK_TEXTS = {"zh": "草稿 DRAFT", "en": "DRAFT"}
+#: The footer's words around the page number and the page count, by language.
+FOOTER_WORDS = {"zh": ("第 ", " 页 共 ", " 页"), "en": ("Page ", " of ", "")}
+#: Word's language tag (w:lang) of each report language; Chinese runs stay zh-CN.
+WORD_LANGUAGES = {"zh-CN": "zh-CN", "en": "en-US"}
 
 # Paragraph style names used by the writers; built-in names where Word has one.
 BODY, NOTE, CENTER, FORMULA, LIST = (
@@ -113,6 +121,11 @@ STYLES.update({name: replace(STYLES[HEADING[level]], based_on=HEADING[level])
                for level, name in UNLISTED_HEADING.items()})
 
 
+def report_language(metadata: Metadata) -> str:
+    """"zh" or "en": the language of the report's own words (footer, watermark, fonts)."""
+    return "en" if metadata.language.startswith("en") else "zh"
+
+
 def prepare_document(document: Document, metadata: Metadata, *, cover: bool) -> None:
     """Set styles, page, header and footer, settings and core properties."""
     define_styles(document, metadata.language)
@@ -137,6 +150,8 @@ def define_styles(document: Document, language: str) -> None:
     _set_defaults(styles_element, language)
     for name, spec in STYLES.items():
         _apply(_paragraph_style(document, name, spec.based_on), spec)
+    if language.startswith("en"):
+        _latin_sans_where_hei(document)
     for name in UNLISTED_HEADING.values():
         # Outline level 9 = body text: out of the TOC field and the navigation pane.
         insert_ppr(document.styles[name].element.get_or_add_pPr(),
@@ -150,6 +165,15 @@ def define_styles(document: Document, language: str) -> None:
     insert_ppr(document.styles[RUNNING_HEADER].element.get_or_add_pPr(), rule)
 
 
+def _latin_sans_where_hei(document: Document) -> None:
+    """Set the Latin letters of every 黑体 style in LATIN_SANS (the English edition)."""
+    for name, spec in STYLES.items():
+        if spec.east_asia == HEI:
+            fonts = document.styles[name].element.get_or_add_rPr().get_or_add_rFonts()
+            for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+                fonts.set(qn(attribute), LATIN_SANS)
+
+
 def _set_defaults(styles_element: BaseOxmlElement, language: str) -> None:
     defaults = styles_element.find(qn("w:docDefaults"))
     r_pr = defaults.find("w:rPrDefault/w:rPr", _NS)
@@ -160,7 +184,7 @@ def _set_defaults(styles_element: BaseOxmlElement, language: str) -> None:
     for size in ("w:sz", "w:szCs"):
         r_pr.find(qn(size)).set(qn("w:val"), "21")
     lang = r_pr.find(qn("w:lang"))
-    lang.set(qn("w:val"), language)
+    lang.set(qn("w:val"), WORD_LANGUAGES.get(language, language))
     lang.set(qn("w:eastAsia"), "zh-CN")
     spacing = defaults.find("w:pPrDefault/w:pPr/w:spacing", _NS)
     spacing.set(qn("w:after"), "0")
@@ -215,26 +239,30 @@ def set_a4_page(section: Section) -> None:
 
 
 def write_header_footer(section: Section, metadata: Metadata, *, cover: bool) -> None:
-    """Running header (right, ruled), "第 X 页 共 Y 页" footer, watermark if draft."""
+    """Running header (right, ruled), "第 X 页 共 Y 页" or "Page X of Y" footer,
+    watermark if draft."""
+    language = report_language(metadata)
     header = section.header.paragraphs[0]
     header.style = RUNNING_HEADER
     header.add_run(metadata.header_text)
     footer = section.footer.paragraphs[0]
     footer.style = "Footer"
-    footer.add_run("第 ")
+    before, between, after = FOOTER_WORDS[language]
+    footer.add_run(before)
     add_field(footer, "PAGE", "1")
-    footer.add_run(" 页 共 ")
+    footer.add_run(between)
     add_field(footer, "NUMPAGES", "1")
-    footer.add_run(" 页")
+    if after:
+        footer.add_run(after)
     if metadata.draft:
-        add_watermark(header, WATERMARK_TEXT, number=1)
+        add_watermark(header, WATERMARK_TEXTS[language], number=1)
     if not cover:
         return
     # The cover page: an explicitly empty header and footer, still watermarked.
     first_header = section.first_page_header.paragraphs[0]
     section.first_page_footer.paragraphs[0].style = "Footer"
     if metadata.draft:
-        add_watermark(first_header, WATERMARK_TEXT, number=2)
+        add_watermark(first_header, WATERMARK_TEXTS[language], number=2)
 
 
 # --- properties ----------------------------------------------------------------------
