@@ -199,12 +199,43 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A house style's picture, as PNG, with the size both renderers show it at."""
+
+    png: bytes
+    width_mm: float
+    height_mm: float
+
+
+@dataclass(frozen=True)
+class Branding:
+    """The issuer's pictures from its house style (:mod:`cfpreport.report.style`).
+
+    The logo stands above the cover's title. The seal is stamped on the cover over the
+    field naming the issuing body (机构名称（公章）, see :func:`seal_field`); the model
+    of a draft never carries one."""
+
+    logo: Picture | None = None
+    seal: Picture | None = None
+
+
+@dataclass(frozen=True)
 class ReportModel:
     metadata: Metadata
     blocks: list[Block]
+    branding: Branding = Branding()
 
     def kinds(self) -> set[str]:
         return {block.kind for block in self.blocks}
+
+
+def seal_field(cover: Cover, issuer: str) -> int | None:
+    """The index of the cover field the seal is stamped on: the last one naming the
+    issuing body (its label is 机构名称（公章）), or None when the cover names it nowhere.
+
+    Decided here, once, so that the PDF and the Word file stamp the same field."""
+    matches = [index for index, (_, value) in enumerate(cover.fields) if value == issuer]
+    return matches[-1] if matches else None
 
 
 # Chemical formulas whose digits are subscripts, and powers of ten written 10^4.

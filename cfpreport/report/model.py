@@ -133,7 +133,8 @@ def build_report_model(study: Study, results: Results, style: Style = BUILTIN
         TocEntry(block.level, block.number, block.text, block.anchor)
         for block in writer.blocks if isinstance(block, Heading) and block.in_toc])
     blocks = [*writer.blocks[:toc_index], toc, *writer.blocks[toc_index:]]
-    return ReportModel(metadata(study), blocks)
+    return ReportModel(metadata(study), blocks,
+                       style.branding(final=study.report.status == "final"))
 
 
 def metadata(study: Study) -> Metadata:
