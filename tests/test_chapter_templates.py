@@ -106,7 +106,8 @@ def test_text_outside_an_element_is_refused(tmp_path):
 
 
 def test_markup_that_is_not_well_formed_is_refused(tmp_path):
-    with pytest.raises(StyleError, match=r"test.zh.j2: the markup is not well-formed"):
+    with pytest.raises(StyleError, match=r"test.zh.j2:2: the markup is not well-formed: "
+                                         r"<p> is not closed before the end of the chapter"):
         render(tmp_path, "<h1>x</h1>\n<p>a\n")
 
 

@@ -41,6 +41,10 @@ ELEMENTS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "toc": {},
 }
 PLACED = ("table", "figure", "signatures", "cover")  # elements that place a prepared object
+#: The attribute each start tag gets from the template it is written in ("path:line",
+#: see cfpreport.report.chapter_templates.LineMarks): where to report its mistakes.
+MARK = "_at"
+_MARKED = re.compile(rf'<(\w[\w.-]*) {MARK}="([^"]*):(\d+)"')
 
 # No entities, no network, no DTD: the markup is a fragment of plain elements, and a
 # study's text reaches it only escaped (autoescape), as character data.
@@ -108,40 +112,91 @@ class Source:
 
     @property
     def file(self) -> str:
-        """The path as the user knows it: relative to the working folder if inside."""
-        path = Path(self.path)
-        try:
-            return str(path.resolve().relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return self.path
+        """The path as the user knows it (relative to the working folder if inside)."""
+        from cfpreport.report.style import shown_path
+
+        return shown_path(self.path)
 
     @property
     def text(self) -> str:
         return Path(self.path).read_text(encoding="utf-8")
 
-    def error(self, message: str, needle: str | None = None) -> StyleError:
-        """A StyleError at the first line of the template holding ``needle``, if any."""
+    def error(self, message: str, needle: str | None = None,
+              at: etree._Element | None = None) -> StyleError:
+        """A StyleError at the template line element ``at`` was written at, if known;
+        else at the first line of the template holding ``needle``, if any."""
+        from cfpreport.report.style import shown_path
+
+        mark = at.get(MARK) if at is not None else None
+        if mark:
+            file, _, line = mark.rpartition(":")
+            return StyleError(shown_path(file), int(line), message)
         line = None
         if needle:
             text = self.text
-            at = text.find(needle)
-            line = text.count("\n", 0, at) + 1 if at >= 0 else None
+            found = text.find(needle)
+            line = text.count("\n", 0, found) + 1 if found >= 0 else None
         return StyleError(self.file, line, message)
+
+    def syntax_error(self, markup: str, error: etree.XMLSyntaxError) -> StyleError:
+        """Markup that is not well-formed, located at the template line of the element
+        the parser complains about (rendered lines are not the template's)."""
+        from cfpreport.report.style import shown_path
+
+        message, tag, rendered_line = not_well_formed(error)
+        lines = markup.splitlines()
+        marks = []
+        if tag and rendered_line and rendered_line <= len(lines):  # the element left open
+            marks = [m for m in _MARKED.finditer(lines[rendered_line - 1]) if m[1] == tag]
+        if not marks:  # the last element started before the place of the complaint
+            line, column = error.position
+            offset = sum(len(text) + 1 for text in lines[:line - 1]) + column - 1 \
+                - (len(WRAPPER) if line == 1 else 0)
+            marks = list(_MARKED.finditer(markup, 0, max(0, offset)))[-1:]
+        if not marks:
+            return StyleError(self.file, None, message)
+        return StyleError(shown_path(marks[0][2]), int(marks[0][3]), message)
+
+
+WRAPPER = "<chapter>"
+
+
+def not_well_formed(error: etree.XMLSyntaxError) -> tuple[str, str | None, int | None]:
+    """Say what the XML parser found, in the markup's words: the message, and the tag and
+    rendered line of an element left open (or closed by the wrong tag), if that is it."""
+    text = re.sub(r", line \d+, column \d+$", "", error.msg)
+    mismatch = re.match(r"Opening and ending tag mismatch: (\S+) line (\d+) and (\S+)", text)
+    unfinished = re.match(r"Premature end of data in tag (\S+) line (\d+)", text)
+    if mismatch and mismatch[1] == "chapter":
+        problem, tag, line = f"</{mismatch[3]}> closes no open element", None, None
+    elif mismatch:
+        closed_by = "the end of the chapter" if mismatch[3] == "chapter" else f"</{mismatch[3]}>"
+        problem, tag, line = (f"<{mismatch[1]}> is not closed before {closed_by}",
+                              mismatch[1], int(mismatch[2]))
+    elif unfinished:
+        problem, tag, line = f"<{unfinished[1]}> is never closed", unfinished[1], \
+            int(unfinished[2])
+    elif text.startswith("xmlParseEntityRef"):
+        problem, tag, line = "a literal & must be written &amp;", None, None
+    elif text.startswith("StartTag: invalid element name"):
+        problem, tag, line = "a literal < must be written &lt;", None, None
+    else:
+        problem, tag, line = text, None, None
+    return f"the markup is not well-formed: {problem}", tag, line
 
 
 def parse_chapter(markup: str, writer: ModelWriter, prepared: Prepared,
                   source: Source) -> None:
     """Write a chapter's rendered markup into the model, element by element."""
     try:
-        root = etree.fromstring(f"<chapter>{markup}</chapter>", _PARSER)
+        root = etree.fromstring(f"{WRAPPER}{markup}</chapter>", _PARSER)
     except etree.XMLSyntaxError as error:
-        # The parser's line is in the rendered output, not the template: name the problem.
-        raise source.error(f"the markup is not well-formed: {error.msg}") from None
-    _check_text(root.text, source)
+        raise source.syntax_error(markup, error) from None
+    _check_text(root.text, source, None)
     for element in root:
         _check_element(element, source)
         _write(element, writer, prepared, source)
-        _check_text(element.tail, source)
+        _check_text(element.tail, source, element)
     unplaced = [ref for ref in prepared.objects if ref not in prepared.placed]
     if unplaced:
         block = prepared.objects[unplaced[0]]
@@ -162,11 +217,11 @@ def _write(element: etree._Element, writer: ModelWriter, prepared: Prepared,
         for item in element:
             if item.tag != "item":
                 raise source.error(f"<list> holds <item> elements only, not <{item.tag}>",
-                                   f"<{item.tag}")
+                                   at=item)
             _check_element(item, source)
             items.append(_text(item, source))
-            _check_text(item.tail, source)
-        _check_text(element.text, source)
+            _check_text(item.tail, source, item)
+        _check_text(element.text, source, element)
         writer.add(BulletList(items, ordered=element.get("ordered", "no") == "yes"))
     elif tag == "pagebreak":
         writer.add(PageBreak())
@@ -175,7 +230,7 @@ def _write(element: etree._Element, writer: ModelWriter, prepared: Prepared,
     elif tag in PLACED:
         _place(element, writer, prepared, source)
     else:  # <item> outside a <list>
-        raise source.error(f"<{tag}> belongs inside a <list>", f"<{tag}")
+        raise source.error(f"<{tag}> belongs inside a <list>", at=element)
 
 
 def _place(element: etree._Element, writer: ModelWriter, prepared: Prepared,
@@ -186,9 +241,9 @@ def _place(element: etree._Element, writer: ModelWriter, prepared: Prepared,
              "cover": "cover"}
     if block is None or block.kind != kinds[tag]:
         raise source.error(f"<{tag} ref=\"{ref}\"> names no {tag} prepared for this chapter",
-                           f"<{tag}")
+                           at=element)
     if ref in prepared.placed:
-        raise source.error(f"<{tag} ref=\"{ref}\"> is placed twice", f"<{tag}")
+        raise source.error(f"<{tag} ref=\"{ref}\"> is placed twice", at=element)
     prepared.placed.add(ref)
     if isinstance(block, Table | Figure) and block.number:
         expected = (writer.next_table_number() if isinstance(block, Table)
@@ -196,7 +251,7 @@ def _place(element: etree._Element, writer: ModelWriter, prepared: Prepared,
         if block.number != expected:
             raise source.error(f"{block.number} is placed where {expected} comes: place "
                                "tables and figures in the order they are prepared, in a "
-                               "numbered chapter", f"<{tag}")
+                               "numbered chapter", at=element)
         block = dataclasses.replace(block, anchor=f"{tag[0]}-{len(writer.blocks)}")
     writer.add(block)
 
@@ -205,7 +260,7 @@ def _text(element: etree._Element, source: Source) -> str:
     """An element's text, without the whitespace at its two ends; no child elements."""
     if len(element):
         child = element[0].tag
-        raise source.error(f"<{element.tag}> holds text only, not <{child}>", f"<{child}")
+        raise source.error(f"<{element.tag}> holds text only, not <{child}>", at=element[0])
     return (element.text or "").strip()
 
 
@@ -214,28 +269,26 @@ def _check_element(element: etree._Element, source: Source) -> None:
     if tag not in ELEMENTS:
         known = ", ".join(f"<{name}>" for name in ELEMENTS)
         raise source.error(f"unknown element <{tag}> (the markup knows {known})",
-                           f"<{tag}")
+                           at=element)
     allowed = ELEMENTS[tag]
     for name, value in element.attrib.items():
+        if name == MARK:
+            continue
         if name not in allowed:
-            raise source.error(f"<{tag}> has no attribute {name!r}",
-                               _attribute_needle(source, tag, name))
+            raise source.error(f"<{tag}> has no attribute {name!r}", at=element)
         choices = allowed[name]
         if choices is not None and value not in choices:
             raise source.error(f"<{tag} {name}=\"{value}\">: {name} is one of "
-                               f"{', '.join(choices)}", _attribute_needle(source, tag, name))
+                               f"{', '.join(choices)}", at=element)
 
 
-def _attribute_needle(source: Source, tag: str, name: str) -> str | None:
-    """The text of the template's first <tag ... name=...> element, to find its line."""
-    match = re.search(rf"<{tag}\b[^>]*\b{re.escape(name)}\s*=", source.text)
-    return match.group(0) if match else None
-
-
-def _check_text(value: str | None, source: Source) -> None:
-    """Text must sit inside an element: a stray line would be lost silently."""
+def _check_text(value: str | None, source: Source, after: etree._Element | None) -> None:
+    """Text must sit inside an element: a stray line would be lost silently. It is
+    located where the template writes it, or else at the element before it."""
     stray = (value or "").strip()
     if stray:
         first_line = stray.splitlines()[0]
-        raise source.error(f"text outside any element: {first_line[:40]!r} "
-                           "(put it in a <p>)", first_line)
+        message = f"text outside any element: {first_line[:40]!r} (put it in a <p>)"
+        if first_line in source.text or after is None:
+            raise source.error(message, first_line)
+        raise source.error(message, at=after)
