@@ -70,7 +70,7 @@ def render_chapter(writer: ModelWriter, facts: Facts, name: str,
     env = environment(folders)
     template = load(env, f"chapters/{name}.{facts.language}.j2")
     # Numbers of tables and figures are reserved in the chapter its <h1> will open.
-    prepared = Prepared(chapter=writer.counters[0] + 1)
+    prepared = Prepared(chapter=writer.counters[0] + 1, language=writer.language)
     source = Source(template.filename or name)
     with texts.style_folders(folders):
         variables = {**common_context(facts), **context(facts, prepared)}
