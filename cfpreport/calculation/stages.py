@@ -116,3 +116,10 @@ def stage_label(key: str, language: Language = "zh", short: bool = False) -> str
     """Return a stage's label in a language: full for running text, short for cells."""
     table = STAGE_SHORT_LABELS_BY_LANGUAGE if short else STAGE_LABELS_BY_LANGUAGE
     return table[language][key]
+
+
+def stage_row_label(key: str, language: Language = "zh") -> str:
+    """Return a stage as a table's row names it: the full label in Chinese, as the seed
+    reports print it (原辅料获取阶段); in English the short one, which starts with a
+    capital as a cell does (Raw material acquisition), not the lower-case running text."""
+    return stage_label(key, language, short=language == "en")

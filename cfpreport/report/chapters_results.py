@@ -49,7 +49,7 @@ def calculation_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
 
 def product_results(facts: Facts, prepared: Prepared, product: ProductFact) -> dict[str, Any]:
     """The stage table with shares, and the pie chart, of one product."""
-    rows = [[Cell(stage.label), Cell(stage.value, align="right"),
+    rows = [[Cell(stage.row_label), Cell(stage.value, align="right"),
              Cell(percent(stage.share), align="right")] for stage in product.stages]
     rows.append([Cell(facts.text("total"), header=True),
                  Cell(product.total, align="right", header=True),

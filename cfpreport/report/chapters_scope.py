@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cfpreport.calculation.stages import STAGES, stage_label
+from cfpreport.calculation.stages import STAGES, stage_label, stage_row_label
 from cfpreport.report import charts, statements
 from cfpreport.report.blocks import Cell
 from cfpreport.report.chapters_data import activity_label, factor_names
@@ -82,7 +82,7 @@ def boundary_row(facts: Facts, stage: str, names: dict[str, str]) -> list[Cell]:
     in_stage = activities[activities["stage"] == stage]
     if in_stage.empty:
         reason = statements.exclusion_reason(facts, stage)
-        return [Cell(stage_label(stage, facts.language)), Cell(NOT_APPLICABLE),
+        return [Cell(stage_row_label(stage, facts.language)), Cell(NOT_APPLICABLE),
                 Cell(facts.text("boundary_no_data", reason=reason))]
     if scope and scope.included.strip() not in ("", NOT_APPLICABLE):
         included = scope.included
@@ -90,7 +90,7 @@ def boundary_row(facts: Facts, stage: str, names: dict[str, str]) -> list[Cell]:
         labels = [activity_label(row, names) for row in in_stage.itertuples()]
         included = facts.join(dict.fromkeys(labels))
     excluded = scope.excluded if scope else NOT_APPLICABLE
-    return [Cell(stage_label(stage, facts.language)), Cell(included), Cell(excluded)]
+    return [Cell(stage_row_label(stage, facts.language)), Cell(included), Cell(excluded)]
 
 
 def boundary_figure(facts: Facts, prepared: Prepared, rows: list[list[Cell]]) -> Ref:

@@ -23,6 +23,7 @@ from cfpreport.calculation.stages import (
     STAGES,
     Language,
     stage_label,
+    stage_row_label,
 )
 from cfpreport.input.study import Product, Study
 from cfpreport.report import texts
@@ -121,6 +122,7 @@ class StageFact:
     value: str  # shown value, or "/" when the stage has no activity
     share: str  # shown share without "%", or "/"
     magnitude: float  # shown value as a number (for the chart), 0 for "/"
+    row_label: str = ""  # as a table row names the stage (stage_row_label)
 
     @property
     def has_data(self) -> bool:
@@ -278,13 +280,14 @@ def gather_facts(study: Study, results: Results, style: Style = BUILTIN) -> Fact
         stage_facts = []
         for key in STAGES:
             label, short = stage_label(key, language), stage_label(key, language, short=True)
+            row_label = stage_row_label(key, language)
             if key in rows:
                 row = rows[key]
                 stage_facts.append(StageFact(key, label, short, row.shown, row.share,
-                                             float(row.shown_value)))
+                                             float(row.shown_value), row_label))
             else:
                 stage_facts.append(StageFact(key, label, short, NOT_APPLICABLE,
-                                             NOT_APPLICABLE, 0.0))
+                                             NOT_APPLICABLE, 0.0, row_label))
         total = totals[product.id]
         products.append(ProductFact(product, total.shown, bool(total.stages_add_up),
                                     total.shares_total, bool(total.shares_add_up),

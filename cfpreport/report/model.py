@@ -168,6 +168,6 @@ def english_metadata(study: Study) -> Metadata:
         language="en",
         created=report.issued,
         report_number=report.number,
-        header_text=f"{study.company.name} {report.title}  Report No. {report.number}",
+        header_text=f"{study.company.name}  {report.title}  No. {report.number}",
         draft=report.status == "draft",
     )
