@@ -72,7 +72,8 @@ def summary_sheet_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
 
 def summary_notes(facts: Facts) -> list[str]:
     """The summary sheet's special notes: GWP basis and what the electricity factors cover."""
-    coverage = [statements.electricity_coverage(f) for f in statements.electricity_factors(facts)]
+    coverage = [statements.electricity_coverage(f, facts.language)
+                for f in statements.electricity_factors(facts)]
     return [note for note in facts.items("summary_notes", electricity_coverage=coverage)
             if note]
 

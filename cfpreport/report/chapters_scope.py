@@ -35,7 +35,7 @@ def goal_and_scope_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
         "limitations_section": facts.text("section_limitations"),
         "limitations": statements.limitations(facts),
         **impact_method(facts, prepared),
-        "electricity_coverage": [statements.electricity_coverage(factor)
+        "electricity_coverage": [statements.electricity_coverage(factor, facts.language)
                                  for factor in statements.electricity_factors(facts)],
         "grid_co2": bool(statements.grid_co2_factors(facts)),
         "electricity": split_paragraphs(scope.electricity or ""),
@@ -100,10 +100,21 @@ def boundary_figure(facts: Facts, prepared: Prepared, rows: list[list[Cell]]) ->
                                    key in with_data,
                                    statements.exclusion_reason(facts, key) or "")
               for key, row in zip(STAGES, rows, strict=True)]
-    diagram = charts.boundary_diagram(stages, facts.text("boundary_diagram_title"))
+    diagram = charts.boundary_diagram(stages, facts.text("boundary_diagram_title"),
+                                      words=diagram_words(facts))
     caption = facts.text("caption_boundary_diagram")
     return prepared.figure(caption, diagram, 160, caption)
 
+
+
+def diagram_words(facts: Facts) -> charts.BoundaryWords:
+    """The boundary diagram's own words, from the snippets ``diagram_*``."""
+    return charts.BoundaryWords(
+        excluded=facts.text("diagram_excluded"),
+        excluded_reason=facts.text("diagram_excluded_reason", reason="{reason}"),
+        key_boundary=facts.text("diagram_key_boundary"),
+        key_excluded=facts.text("diagram_key_excluded"),
+        alt=facts.text("diagram_alt", title="{title}"))
 
 def impact_method(facts: Facts, prepared: Prepared) -> dict[str, Any]:
     """3.2.x: the impact category, the gases each factor covers, and the GWP values."""

@@ -99,11 +99,23 @@ DETAIL = TextStyle(6.5, 5.0)
 LEGEND = TextStyle(6.5, 6.5)
 BOX_PADDING = 1.0  # mm, inside a stage box
 FRAME_MARGIN = 1.6  # mm, between a frame and the boxes in it
-EXCLUDED_TEXT = "未纳入系统边界"
+
+
+@dataclass(frozen=True)
+class BoundaryWords:
+    """What the diagram writes besides the stages, in the report's language (the
+    snippets ``diagram_*``); Chinese by default."""
+
+    excluded: str = "未纳入系统边界"  # in an excluded stage's box
+    excluded_reason: str = "未纳入系统边界：{reason}"  # ... when the study says why
+    key_boundary: str = "系统边界"  # the key's dashed frame
+    key_excluded: str = "未纳入系统边界的阶段"  # the key's grey box
+    alt: str = "{title}（产品系统边界示意图）"  # the drawing's title, for screen readers
 
 
 def boundary_diagram(stages: list[BoundaryStage], boundary_label: str,
-                     width_mm: float = 160) -> Drawing:
+                     width_mm: float = 160, words: BoundaryWords = BoundaryWords()
+                     ) -> Drawing:
     """Lay out the system boundary: stage boxes in life-cycle order joined by arrows,
     each run of included stages inside a dashed frame, excluded stages grey and
     dashed outside it with their reason. Boxes grow to hold all their text."""
@@ -112,7 +124,7 @@ def boundary_diagram(stages: list[BoundaryStage], boundary_label: str,
     box_width = column - gap
     shapes: list[Shape] = [*text_lines(boundary_label, TITLE, width_mm / 2, 0.8, width_mm, INK)]
     box_top = shapes[-1].y + 5.0
-    contents = [stage_text(stage, box_width - 2 * BOX_PADDING) for stage in stages]
+    contents = [stage_text(stage, box_width - 2 * BOX_PADDING, words) for stage in stages]
     box_height = max((height for _, height in contents), default=0) + 2 * BOX_PADDING
     for index, (stage, (lines, _)) in enumerate(zip(stages, contents, strict=True)):
         left = index * column + gap / 2
@@ -132,13 +144,14 @@ def boundary_diagram(stages: list[BoundaryStage], boundary_label: str,
         right = last * column + gap / 2 + box_width + FRAME_MARGIN
         shapes.append(Rect(left, frame_top, right - left, frame_bottom - frame_top,
                            stroke=FRAME, dashed=True, stroke_width=0.35))
-    shapes += legend(frame_bottom + 3.0, width_mm, any(not s.included for s in stages))
+    shapes += legend(frame_bottom + 3.0, width_mm, any(not s.included for s in stages), words)
     height = max(shape.y + (shape.height if isinstance(shape, Rect) else 1.5)
                  for shape in shapes) + 1.0
-    return Drawing(width_mm, height, shapes, f"{boundary_label}（产品系统边界示意图）")
+    return Drawing(width_mm, height, shapes, words.alt.replace("{title}", boundary_label))
 
 
-def stage_text(stage: BoundaryStage, width: float) -> tuple[list[Text], float]:
+def stage_text(stage: BoundaryStage, width: float, words: BoundaryWords = BoundaryWords()
+               ) -> tuple[list[Text], float]:
     """The lines of one stage box, positioned from the box's top; and their height."""
     colour = INK if stage.included else MUTED
     lines = text_lines(stage.label, LABEL, 0, 0, width, colour)
@@ -146,7 +159,8 @@ def stage_text(stage: BoundaryStage, width: float) -> tuple[list[Text], float]:
     if stage.included:
         detail = stage.detail
     else:
-        detail = f"{EXCLUDED_TEXT}：{stage.reason}" if stage.reason.strip() else EXCLUDED_TEXT
+        detail = (words.excluded_reason.replace("{reason}", stage.reason) if stage.reason.strip()
+                  else words.excluded)
     if detail.strip():
         lines += text_lines(detail, DETAIL, 0, top, width, colour)
     return lines, lines[-1].y + DETAIL.size_pt * PT_MM * 0.45
@@ -178,11 +192,12 @@ def included_runs(stages: list[BoundaryStage]) -> list[tuple[int, int]]:
     return runs
 
 
-def legend(top: float, width: float, with_excluded: bool) -> list[Shape]:
+def legend(top: float, width: float, with_excluded: bool,
+           words: BoundaryWords = BoundaryWords()) -> list[Shape]:
     """A key below the diagram: the dashed frame, and (when used) the excluded box."""
-    entries: list[tuple[dict, str]] = [({"stroke": FRAME, "dashed": True}, "系统边界")]
+    entries: list[tuple[dict, str]] = [({"stroke": FRAME, "dashed": True}, words.key_boundary)]
     if with_excluded:
-        entries.append((EXCLUDED_BOX, "未纳入系统边界的阶段"))
+        entries.append((EXCLUDED_BOX, words.key_excluded))
     size = LEGEND.size_pt * PT_MM
     widths = [8.0 + 1.5 + Text(0, 0, [(label, None)], LEGEND.size_pt, INK).width
               for _, label in entries]

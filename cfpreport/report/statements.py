@@ -4,7 +4,8 @@ A sentence in the report is printed only when its premise holds: these functions
 decide the premises (does the study have materials, study factors, direct releases,
 a CO2-only electricity factor, empty stages?) and collect the statements ISO 14067
 clause 7.3 asks a CFP study report to make. An unanswered question is ``None`` here
-and prints as 未评估 ("not assessed"); nothing is invented.
+and prints as 未评估 ("not assessed"); nothing is invented. The words are text snippets
+of the report's language (``templates/text/<language>.yaml``), filled with the facts.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from decimal import Decimal
 
 from cfpreport.calculation.factors import Factor
 from cfpreport.calculation.rounding import shares_from_shown
-from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGE_LABELS, STAGES
+from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGES, Language, stage_label
 from cfpreport.calculation.units import display_unit, quantity_of
+from cfpreport.report import texts
 from cfpreport.report.facts import Facts, ProductFact, recorded
 
 NOT_ASSESSED = "未评估"
@@ -104,19 +106,22 @@ def has_primary_data(facts: Facts) -> bool:
 # --- Statements ---------------------------------------------------------------------------
 
 
-def factor_citation(factor: Factor) -> str:
+def factor_citation(factor: Factor, language: Language = "zh") -> str:
     """'2022年全国电网平均二氧化碳排放因子（0.5366 kgCO2/kWh）'."""
-    return f"{factor.name}（{recorded(factor.value)} {display_unit(factor.unit)}）"
+    return texts.text("factor_citation", language, name=factor.text("name", language),
+                      value=recorded(factor.value), unit=display_unit(factor.unit))
 
 
-def electricity_coverage(factor: Factor) -> str:
+def electricity_coverage(factor: Factor, language: Language = "zh") -> str:
     """What an electricity factor covers, said for every study, whichever kind it is."""
-    if factor.kind == "grid_co2":
-        return (f"{factor_citation(factor)}为仅含二氧化碳（CO2）的电网平均排放因子，"
-                "只计电力生产环节化石燃料燃烧的 CO2 排放，不包括电力上游（燃料开采、运输）"
-                "及输配电损耗的排放，也不包括其他温室气体")
-    return (f"{factor_citation(factor)}为全生命周期电力碳足迹因子（CO2e），包括燃料开采、"
-            "电力生产及输配电损耗等环节的各类温室气体排放")
+    key = ("electricity_coverage_grid_co2" if factor.kind == "grid_co2"
+           else "electricity_coverage_footprint")
+    return texts.text(key, language, citation=factor_citation(factor, language))
+
+
+def _limitation(facts: Facts, key: str, **more) -> Limitation:
+    """A limitation in the report's language: snippets ``<key>_short`` and ``<key>``."""
+    return Limitation(facts.text(f"{key}_short", **more), facts.text(key, **more))
 
 
 def limitations(facts: Facts) -> list[Limitation]:
@@ -124,8 +129,7 @@ def limitations(facts: Facts) -> list[Limitation]:
     facts show, then the study's own."""
     found = [rule(facts) for rule in (co2_only_electricity, stages_left_out, no_material_data,
                                       unverified_factors, unanswered_statements)]
-    found.append(Limitation("未定量评估结果的不确定性",
-                            "本次评价仅对不确定性的来源作定性说明，未对结果的不确定性作定量分析。"))
+    found.append(_limitation(facts, "limitation_uncertainty"))
     found += [Limitation(text, text) for text in facts.study.study.limitations]
     return [limitation for limitation in found if limitation is not None]
 
@@ -134,19 +138,17 @@ def co2_only_electricity(facts: Facts) -> Limitation | None:
     grid = grid_co2_factors(facts)
     if not grid:
         return None
-    return Limitation(
-        "电力采用仅含 CO2 的电网排放因子，未包括上游及输配电损耗",
-        "电力采用的" + "、".join(factor_citation(f) for f in grid) + "仅含二氧化碳，"
-        "未包括电力上游及输配电损耗的排放；GB/T 24067-2024 要求电力的碳足迹包括上述部分，"
-        "结果可能偏低。")
+    return _limitation(facts, "limitation_co2_only",
+                       citations=[factor_citation(f, facts.language) for f in grid])
 
 
 def stages_left_out(facts: Facts) -> Limitation | None:
     empty = empty_stages(facts)
     if not empty:
         return None
-    labels = "、".join(STAGE_LABELS[stage] for stage in empty)
-    return Limitation(f"{labels}无活动数据，未纳入评价", empty_stages_sentence(facts))
+    labels = [stage_label(stage, facts.language) for stage in empty]
+    return Limitation(facts.text("limitation_stages_left_out_short", stages=labels),
+                      empty_stages_sentence(facts))
 
 
 def no_material_data(facts: Facts) -> Limitation | None:
@@ -154,23 +156,20 @@ def no_material_data(facts: Facts) -> Limitation | None:
     if "raw_material_acquisition" not in set(facts.results.activities["stage"]) or \
             material_rows(facts):
         return None
-    return Limitation("原材料本身的生产排放未计入",
-                      "原辅料获取阶段未收集原材料（如钢材、铜材、塑料）的用量及其排放因子，"
-                      "原材料本身生产过程的排放未计入。")
+    return _limitation(facts, "limitation_no_material")
 
 
 def unverified_factors(facts: Facts) -> Limitation | None:
-    unverified = [f.name for f in facts.used_factors if not f.verified]
+    unverified = [f.text("name", facts.language) for f in facts.used_factors if not f.verified]
     if not unverified:
         return None
-    return Limitation("部分排放因子未经核对",
-                      "部分排放因子（" + "、".join(unverified) + "）的数值未经核对，"
-                      "见第 4 章排放因子表的注。")
+    return _limitation(facts, "limitation_unverified", factors=unverified)
 
 
 def unanswered_statements(facts: Facts) -> Limitation | None:
-    unassessed = "、".join(name for name, answer in special_statements(facts) if answer is None)
-    return Limitation(f"{unassessed}未评估", f"{unassessed}未评估。") if unassessed else None
+    unassessed = [name for name, answer in special_statements(facts) if answer is None]
+    return _limitation(facts, "limitation_unanswered", statements=unassessed) \
+        if unassessed else None
 
 
 def empty_stages_sentence(facts: Facts) -> str:
@@ -178,45 +177,44 @@ def empty_stages_sentence(facts: Facts) -> str:
     empty = empty_stages(facts)
     if not empty:
         return ""
-    given = {stage: exclusion_reason(facts, stage) for stage in empty}
-    if not any(given.values()):
-        why = "研究未说明原因"
-    elif len(empty) == 1:
-        why = f"原因：{given[empty[0]]}"
-    else:
-        why = "；".join(f"{STAGE_LABELS[stage]}：{reason or '研究未说明原因'}"
-                       for stage, reason in given.items())
-    labels = "、".join(STAGE_LABELS[stage] for stage in empty)
-    return f"{labels}无活动数据，未纳入本次评价（{why}）。"
+    return facts.text("empty_stages_sentence", stages=[
+        (stage_label(stage, facts.language), exclusion_reason(facts, stage) or "")
+        for stage in empty])
 
 
 def special_statements(facts: Facts) -> list[tuple[str, str | None]]:
     """Biogenic carbon, land-use change and aircraft emissions: the study's answers."""
     scope = facts.study.study
-    return [("生物源碳", scope.biogenic_carbon),
-            ("土地利用变化", scope.land_use_change),
-            ("航空运输排放", scope.aircraft_emissions)]
+    return [(facts.text("statement_biogenic_carbon"), scope.biogenic_carbon),
+            (facts.text("statement_land_use_change"), scope.land_use_change),
+            (facts.text("statement_aircraft_emissions"), scope.aircraft_emissions)]
 
 
 def value_choices(facts: Facts) -> list[str]:
     """The value choices the study makes, from its settings, then the study's own."""
     study = facts.study.study
-    choices = [f"温室气体折算采用 IPCC {study.gwp} 的 100 年全球变暖潜势（GWP100）。"]
+    choices = [facts.text("value_choice_gwp")]
     annual = [p.name for p in facts.study.products if any(
         a.basis == "annual" for a in p.activities)]
     if annual:
-        choices.append("全厂年度活动数据按年产量（物理产出）分配至单位产品（"
-                       + "、".join(annual) + "）。")
+        choices.append(facts.text("value_choice_allocation", products=annual))
     for factor in electricity_factors(facts):
-        choices.append(f"电力排放因子选用{factor_citation(factor)}。")
-    choices.append(f"显示结果修约至 {study.decimals} 位小数，占比修约至 2 位小数。")
+        choices.append(facts.text("value_choice_electricity",
+                                  citation=factor_citation(factor, facts.language)))
+    choices.append(facts.text("value_choice_rounding", decimals=study.decimals))
     return choices + list(study.value_choices)
 
 
-def activity_label(row) -> str:
+def activity_label(facts: Facts, row) -> str:
     """An activity as the reader can find it in table 4: 产品生产阶段的电力."""
-    label = row.label if isinstance(row.label, str) else row.factor_name
-    return f"{STAGE_LABELS[row.stage]}的{label}"
+    if isinstance(row.label, str):
+        label = row.label
+    elif isinstance(row.factor, str) and facts.language != "zh":
+        label = facts.results.factor_set.get(row.factor).text("name", facts.language)
+    else:
+        label = row.factor_name
+    return facts.text("activity_in_stage", stage=stage_label(row.stage, facts.language),
+                      activity=label)
 
 
 def activity_kind(facts: Facts, row) -> str:
@@ -246,7 +244,7 @@ def largest_activities(facts: Facts, product: ProductFact, count: int = 3
     shown = [Decimal(row.shown) for row in rows]
     shares = shares_from_shown(shown, Decimal(product.total))
     return [Contributor(
-        activity_label(row), row.shown,
+        activity_label(facts, row), row.shown,
         format(share, "f"),
         activity_kind(facts, row),
         row.gas if isinstance(row.gas, str) else "")
