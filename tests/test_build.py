@@ -155,7 +155,7 @@ def test_user_text_is_data_not_markup(tmp_path):
 def test_failed_build_writes_nothing(tmp_path, monkeypatch):
     import cfpreport.render.docx as docx_renderer
 
-    def broken(model):
+    def broken(model, reference=None):
         raise CfpError("docx writer failed")
 
     monkeypatch.setattr(docx_renderer, "docx_bytes", broken)
@@ -250,7 +250,7 @@ def test_an_error_after_the_pdf_job_starts_ends_the_build_at_once(tmp_path, monk
 
     import cfpreport.render.docx as docx_renderer
 
-    def broken(model):
+    def broken(model, reference=None):
         raise CfpError("the Word writer failed")
 
     monkeypatch.setattr(docx_renderer, "docx_bytes", broken)
@@ -272,11 +272,11 @@ def test_a_failed_study_s_pdf_never_reaches_the_next_report(tmp_path, monkeypatc
         second.read_text("utf-8").replace("T410086-05", "T410086-06"), encoding="utf-8")
     real_docx_bytes, calls = docx_renderer.docx_bytes, []
 
-    def fails_first(model):
+    def fails_first(model, reference=None):
         calls.append(model)
         if len(calls) == 1:  # while the worker lays out the first study's PDF
             raise CfpError("the Word writer failed")
-        return real_docx_bytes(model)
+        return real_docx_bytes(model, reference)
 
     monkeypatch.setattr(docx_renderer, "docx_bytes", fails_first)
     result = CliRunner().invoke(main, ["build", str(first), str(second), "-o",

@@ -36,6 +36,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from cfpreport.render.columns import column_widths_mm
+from cfpreport.render.docx_pictures import add_inline_picture, add_stamp
 from cfpreport.render.docx_rows import RowCell, append_row, append_runs
 from cfpreport.render.docx_setup import (
     BODY,
@@ -74,6 +75,7 @@ from cfpreport.render.docx_xml import (
     wrap_in_link,
 )
 from cfpreport.report.blocks import (
+    Branding,
     BulletList,
     Cell,
     Cover,
@@ -87,6 +89,7 @@ from cfpreport.report.blocks import (
     Table,
     TableOfContents,
     kept_with_next,
+    seal_field,
 )
 
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
@@ -100,6 +103,8 @@ TEXT_WIDTH_TWIPS = round(TEXT_WIDTH_MM / 25.4 * 1440)
 # Inner cell margins of report tables, in twips: 0.7 mm above and below, 1.4 mm at the
 # sides (the PDF's cells have 1 mm and 1.5 mm).
 CELL_MARGINS = {"top": 40, "bottom": 40, "left": 80, "right": 80}
+COVER_LOGO_ABOVE_MM = 20  # the logo's distance from the top, as the PDF's (.cover.with-logo)
+COVER_VALUE_LINE_MM = 8  # a cover field's line, on which the seal is centred
 
 
 @dataclass
@@ -107,6 +112,8 @@ class Target:
     """The document being written, the kind of the block written last, and id counters."""
 
     document: Document
+    branding: Branding = field(default_factory=Branding)  # the house style's logo and seal
+    issuer: str = ""  # the issuing body, the pictures' alt text
     previous: str = ""
     following: Any = None  # the block after the one being written (None at the end)
     bookmark_ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -157,19 +164,20 @@ class Target:
         wrap_in_bookmark(paragraph, anchor, next(self.bookmark_ids))
 
 
-def write_docx(model: ReportModel, path: Path) -> None:
+def write_docx(model: ReportModel, path: Path, reference: bytes | None = None) -> None:
     """Render `model` as a .docx file at `path`."""
-    render_document(model).save(str(path))
+    render_document(model, reference).save(str(path))
 
 
-def docx_bytes(model: ReportModel) -> bytes:
-    """Render `model` as the bytes of a .docx file (the pipeline writes them atomically).
+def docx_bytes(model: ReportModel, reference: bytes | None = None) -> bytes:
+    """Render `model` as the bytes of a .docx file (the pipeline writes them atomically),
+    starting from a house style's `reference` document if given.
 
     The zip entries are stamped with the report's date instead of the clock, so the
     same study gives the same bytes, as the PDF does.
     """
     stream = io.BytesIO()
-    render_document(model).save(stream)
+    render_document(model, reference).save(stream)
     return restamped(stream.getvalue(), model.metadata.created)
 
 
@@ -187,12 +195,15 @@ def restamped(package: bytes, day: date) -> bytes:
     return out.getvalue()
 
 
-def render_document(model: ReportModel) -> Document:
-    """Build the python-docx Document of `model`: set up, then one writer per block."""
-    document = docx.Document()
+def render_document(model: ReportModel, reference: bytes | None = None) -> Document:
+    """Build the python-docx Document of `model`: set up, then one writer per block.
+
+    With a `reference` document (a house style's ``reference.docx``, checked when the
+    style was opened) the report starts from it: its styles, page, header and footer."""
+    document = docx.Document(io.BytesIO(reference) if reference else None)
     cover = bool(model.blocks) and model.blocks[0].kind == Cover.kind
-    prepare_document(document, model.metadata, cover=cover)
-    target = Target(document)
+    prepare_document(document, model.metadata, cover=cover, reference=reference is not None)
+    target = Target(document, model.branding, model.metadata.author)
     for index, block in enumerate(model.blocks):
         target.following = model.blocks[index + 1] if index + 1 < len(model.blocks) else None
         WRITERS[block.kind](target, block)
@@ -221,23 +232,55 @@ def write_cover(target: Target, block: Cover) -> None:
     as the PDF's (``.cover.crowded`` in report.css).
     """
     crowded = sum(len(value) for _, value in block.fields) > COVER_CROWDED
+    logo = add_cover_logo(target, crowded)
     title = target.paragraph(block.title, COVER_TITLE)
+    if crowded:
+        title.paragraph_format.space_before = Pt(40)
+    if logo is not None:  # the title stays where it would be without the logo
+        above = target.document.styles[COVER_TITLE].paragraph_format.space_before
+        before = title.paragraph_format.space_before or above or Pt(0)
+        room = before - (logo.paragraph_format.space_before or 0) - Mm(
+            target.branding.logo.height_mm)
+        title.paragraph_format.space_before = max(room, Pt(6))
     if block.subtitle:
         target.paragraph(block.subtitle, COVER_SUBTITLE)
     if not block.fields:
         return
     gap = target.add_paragraph(COVER_GAP)
     if crowded:
-        title.paragraph_format.space_before = Pt(40)
         gap.paragraph_format.space_before = Pt(24)
     table = new_table(target, mm_to_twips(COVER_WIDTHS_MM), style=None)
-    for label, value in block.fields:
+    sealed = seal_field(block, target.issuer) if target.branding.seal else None
+    for index, (label, value) in enumerate(block.fields):
         label_cell, value_cell = table.add_row().cells
         fill_cell(target, label_cell, label, COVER_LABEL)
         fill_cell(target, value_cell, value, COVER_VALUE)
         set_cell_borders(value_cell, bottom="single")
         if crowded:
             tighten(label_cell, value_cell)
+        if index == sealed:
+            add_stamp(value_cell.paragraphs[0], target.branding.seal, target.issuer,
+                      cover_value_centre_mm(target), COVER_VALUE_LINE_MM)
+
+
+def cover_value_centre_mm(target: Target) -> float:
+    """How far the middle of the cover's value column is from the text's left edge
+    (the fields' table is centred on the page's text width)."""
+    section = target.document.sections[0]
+    text_mm = (section.page_width - section.left_margin - section.right_margin) / 36_000
+    label_mm, value_mm = COVER_WIDTHS_MM
+    return (text_mm - label_mm - value_mm) / 2 + label_mm + value_mm / 2
+
+
+def add_cover_logo(target: Target, crowded: bool) -> DocxParagraph | None:
+    """The house style's logo, centred above the cover's title; None without one."""
+    if target.branding.logo is None:
+        return None
+    paragraph = target.add_paragraph(FIGURE)
+    add_inline_picture(paragraph, target.branding.logo, target.issuer)
+    paragraph.paragraph_format.space_before = Mm(0 if crowded else COVER_LOGO_ABOVE_MM)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
 def tighten(*cells: _Cell) -> None:

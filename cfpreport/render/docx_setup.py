@@ -1,5 +1,11 @@
 """Prepare a python-docx Document for a report: styles, page, header, footer, properties.
 
+A report starts from python-docx's blank document, or from a house style's reference
+document, as pandoc's ``--reference-doc``: its body is cleared, its page setup kept, the
+styles it defines kept as they are (cfpreport defines only those it lacks), and its own
+header, footer or first-page header and footer, where they hold anything, are used in
+place of cfpreport's (a draft is still watermarked).
+
 Chinese text takes its font from ``w:rFonts/@w:eastAsia``; Word prefers theme fonts
 (``w:asciiTheme`` ...) over named ones, so every theme attribute is removed from
 styles.xml and each style names its fonts explicitly: 宋体 for text, 黑体 for headings,
@@ -22,6 +28,7 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from cfpreport.render.docx_xml import (
     add_field,
@@ -126,49 +133,114 @@ def report_language(metadata: Metadata) -> str:
     return "en" if metadata.language.startswith("en") else "zh"
 
 
-def prepare_document(document: Document, metadata: Metadata, *, cover: bool) -> None:
-    """Set styles, page, header and footer, settings and core properties."""
-    define_styles(document, metadata.language)
+@dataclass(frozen=True)
+class KeptParts:
+    """Which of a reference document's headers and footers replace cfpreport's."""
+
+    header: bool = False  # the header of every page
+    footer: bool = False
+    first_page: bool = False  # the first page's own header and footer (the cover's)
+
+
+def prepare_document(document: Document, metadata: Metadata, *, cover: bool,
+                     reference: bool = False) -> None:
+    """Set styles, page, header and footer, settings and core properties; for a
+    ``reference`` document, clear its body and keep its page, styles and the header
+    and footer it has (see the module's docstring)."""
+    keep = KeptParts()
+    if reference:
+        clear_body(document)
+        keep = kept_parts(document.sections[0])
+    define_styles(document, metadata.language, keep_defined=reference)
     section = document.sections[0]
-    set_a4_page(section)
-    section.different_first_page_header_footer = cover
-    write_header_footer(section, metadata, cover=cover)
+    if not reference:
+        set_a4_page(section)
+    section.different_first_page_header_footer = cover or keep.first_page
+    write_header_footer(section, metadata, cover=cover, keep=keep)
     settings = document.settings.element
     set_update_fields(settings)
-    settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
+    theme_languages = settings.find(qn("w:themeFontLang"))
+    if theme_languages is not None:
+        theme_languages.set(qn("w:eastAsia"), "zh-CN")
     set_core_properties(document, metadata)
+
+
+def clear_body(document: Document) -> None:
+    """Remove a reference document's content, keeping its last section's properties."""
+    body = document.element.body
+    for child in list(body):
+        if child is not body.sectPr:
+            body.remove(child)
+
+
+def kept_parts(section: Section) -> KeptParts:
+    """The reference document's headers and footers that hold anything: text, a field,
+    a picture or a shape. Empty ones are cfpreport's to write."""
+    return KeptParts(
+        header=has_content(section.header), footer=has_content(section.footer),
+        first_page=section.different_first_page_header_footer and (
+            has_content(section.first_page_header) or has_content(section.first_page_footer)))
+
+
+def has_content(part) -> bool:
+    """Whether a header or footer is defined and holds text, a field or a drawing."""
+    if part.is_linked_to_previous:  # the first section: none defined
+        return False
+    root = part._element
+    text = "".join(node.text or "" for node in root.iter(qn("w:t"), qn("w:instrText")))
+    drawn = next(root.iter(qn("w:drawing"), qn("w:pict"), qn("w:fldSimple")), None)
+    return bool(text.strip()) or drawn is not None
 
 
 # --- styles --------------------------------------------------------------------------
 
-def define_styles(document: Document, language: str) -> None:
-    """Create or redefine every style in STYLES, without theme fonts, in black."""
+def define_styles(document: Document, language: str, *, keep_defined: bool = False) -> None:
+    """Create or redefine every style in STYLES, without theme fonts, in black.
+
+    With ``keep_defined`` (a reference document) the styles the document defines are
+    kept as they are, its defaults too, and only the styles it lacks are created."""
     styles_element = document.styles.element
-    for fonts in styles_element.iter(qn("w:rFonts")):
-        for attribute in _THEME_FONT_ATTRIBUTES:
-            fonts.attrib.pop(qn(attribute), None)
-    _set_defaults(styles_element, language)
-    for name, spec in STYLES.items():
+    names = [name for name in STYLES if not (keep_defined and name in document.styles)]
+    if keep_defined:
+        _set_language(styles_element, language)
+    else:
+        for fonts in styles_element.iter(qn("w:rFonts")):
+            for attribute in _THEME_FONT_ATTRIBUTES:
+                fonts.attrib.pop(qn(attribute), None)
+        _set_defaults(styles_element, language)
+    for name in names:
+        spec = STYLES[name]
         _apply(_paragraph_style(document, name, spec.based_on), spec)
     if language.startswith("en"):
-        _latin_sans_where_hei(document)
+        _latin_sans_where_hei(document, names)
     for name in UNLISTED_HEADING.values():
-        # Outline level 9 = body text: out of the TOC field and the navigation pane.
-        insert_ppr(document.styles[name].element.get_or_add_pPr(),
-                   element("w:outlineLvl", {"w:val": "9"}))
+        if name in names:
+            # Outline level 9 = body text: out of the TOC field and the navigation pane.
+            insert_ppr(document.styles[name].element.get_or_add_pPr(),
+                       element("w:outlineLvl", {"w:val": "9"}))
     for name in TOC.values():
-        tabs = document.styles[name].paragraph_format.tab_stops
-        tabs.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
-    rule = element("w:pBdr")
-    rule.append(element("w:bottom", {"w:val": "single", "w:sz": "4", "w:space": "1",
-                                     "w:color": "000000"}))
-    insert_ppr(document.styles[RUNNING_HEADER].element.get_or_add_pPr(), rule)
+        if name in names:
+            tabs = document.styles[name].paragraph_format.tab_stops
+            tabs.add_tab_stop(Mm(TEXT_WIDTH_MM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    if RUNNING_HEADER in names:
+        rule = element("w:pBdr")
+        rule.append(element("w:bottom", {"w:val": "single", "w:sz": "4", "w:space": "1",
+                                         "w:color": "000000"}))
+        insert_ppr(document.styles[RUNNING_HEADER].element.get_or_add_pPr(), rule)
 
 
-def _latin_sans_where_hei(document: Document) -> None:
+def _set_language(styles_element: BaseOxmlElement, language: str) -> None:
+    """Set the documents' language (for proofing) in a reference document's defaults."""
+    lang = styles_element.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", _NS)
+    if lang is not None:
+        lang.set(qn("w:val"), WORD_LANGUAGES.get(language, language))
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _latin_sans_where_hei(document: Document, names: list[str]) -> None:
     """Set the Latin letters of every 黑体 style in LATIN_SANS (the English edition)."""
     for name, spec in STYLES.items():
-        if spec.east_asia == HEI:
+        if spec.east_asia == HEI and name in names:
             fonts = document.styles[name].element.get_or_add_rPr().get_or_add_rFonts()
             for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
                 fonts.set(qn(attribute), LATIN_SANS)
@@ -238,24 +310,32 @@ def set_a4_page(section: Section) -> None:
     section.gutter = Mm(0)
 
 
-def write_header_footer(section: Section, metadata: Metadata, *, cover: bool) -> None:
+def write_header_footer(section: Section, metadata: Metadata, *, cover: bool,
+                        keep: KeptParts = KeptParts()) -> None:
     """Running header (right, ruled), "第 X 页 共 Y 页" or "Page X of Y" footer,
-    watermark if draft."""
+    watermark if draft; a reference document's own parts in ``keep`` stay instead."""
     language = report_language(metadata)
-    header = section.header.paragraphs[0]
-    header.style = RUNNING_HEADER
-    header.add_run(metadata.header_text)
-    footer = section.footer.paragraphs[0]
-    footer.style = "Footer"
-    before, between, after = FOOTER_WORDS[language]
-    footer.add_run(before)
-    add_field(footer, "PAGE", "1")
-    footer.add_run(between)
-    add_field(footer, "NUMPAGES", "1")
-    if after:
-        footer.add_run(after)
+    header = first_paragraph(section.header)
+    if not keep.header:
+        header.style = RUNNING_HEADER
+        header.add_run(metadata.header_text)
+    if not keep.footer:
+        footer = section.footer.paragraphs[0]
+        footer.style = "Footer"
+        before, between, after = FOOTER_WORDS[language]
+        footer.add_run(before)
+        add_field(footer, "PAGE", "1")
+        footer.add_run(between)
+        add_field(footer, "NUMPAGES", "1")
+        if after:
+            footer.add_run(after)
     if metadata.draft:
         add_watermark(header, WATERMARK_TEXTS[language], number=1)
+    if keep.first_page:
+        if metadata.draft:
+            add_watermark(first_paragraph(section.first_page_header),
+                          WATERMARK_TEXTS[language], number=2)
+        return
     if not cover:
         return
     # The cover page: an explicitly empty header and footer, still watermarked.
@@ -263,6 +343,12 @@ def write_header_footer(section: Section, metadata: Metadata, *, cover: bool) ->
     section.first_page_footer.paragraphs[0].style = "Footer"
     if metadata.draft:
         add_watermark(first_header, WATERMARK_TEXTS[language], number=2)
+
+
+def first_paragraph(part) -> DocxParagraph:
+    """A header's first paragraph (one is added to a header holding only a table)."""
+    paragraphs = part.paragraphs
+    return paragraphs[0] if paragraphs else part.add_paragraph()
 
 
 # --- properties ----------------------------------------------------------------------

@@ -3,8 +3,10 @@
 One template per block kind (``templates/blocks/<kind>.html.j2``), included by
 ``templates/report.html.j2``. The environment autoescapes and uses StrictUndefined,
 so user text is never markup and a missing field is an error, never a blank.
-The CSS stays in ``templates/report.css``: the PDF writer passes it to WeasyPrint as a
-stylesheet, and only the standalone HTML inlines it (as Markup, never autoescaped).
+The CSS stays in files, ``templates/report.css`` and a house style's ``report.css`` after
+it (:meth:`~cfpreport.report.style.Style.stylesheets`): the PDF writer passes them to
+WeasyPrint as stylesheets, and only the standalone HTML inlines them (as Markup, never
+autoescaped).
 
 The standalone HTML is one self-contained file: pictures are ``data:`` URIs or inline
 SVG, and its text is set in the reader's own Chinese fonts (a font-family list in
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -24,9 +27,11 @@ import jinja2
 from markupsafe import Markup, escape
 
 from cfpreport import assets
+from cfpreport.errors import StyleError
 from cfpreport.render.columns import column_widths_mm
 from cfpreport.render.properties import document_properties
-from cfpreport.report.blocks import Block, ReportModel, kept_with_next, text_runs
+from cfpreport.report.blocks import Block, ReportModel, kept_with_next, seal_field, text_runs
+from cfpreport.report.style import shown_path
 
 CSS_FILE = "report.css"
 BLOCK_SUFFIX = ".html.j2"
@@ -45,15 +50,16 @@ _SVG_TAGS = {_SVG + tag for tag in ("svg", "title", "g", "rect", "line", "polygo
                                     "text", "tspan")}
 
 
-def render_html(model: ReportModel, *, standalone: bool = False) -> str:
+def render_html(model: ReportModel, *, standalone: bool = False,
+                stylesheets: Sequence[Path] = ()) -> str:
     """Render the report model to an HTML document.
 
-    With ``standalone`` the stylesheet is inlined, with the browser's Chinese fonts in
-    place of the shipped ones, so the file opens as-is anywhere; otherwise the caller
-    supplies ``report.css`` (the PDF writer does).
+    With ``standalone`` the stylesheets (the built-in ``report.css`` unless given) are
+    inlined, with the browser's Chinese fonts in place of the shipped ones, so the file
+    opens as-is anywhere; otherwise the caller supplies them (the PDF writer does).
     """
     template = environment().get_template("report.html.j2")
-    inline_css = Markup(standalone_css()) if standalone else None
+    inline_css = Markup(standalone_css(stylesheets)) if standalone else None
     return template.render(model=model, meta=document_properties(model.metadata),
                            inline_css=inline_css)
 
@@ -69,9 +75,18 @@ def stylesheet_path() -> Path:
     return assets.templates_dir() / CSS_FILE
 
 
-def standalone_css() -> str:
-    """Return report.css for a browser: no @font-face (no file paths), font lists instead."""
-    css = _FONT_FACE.sub("", stylesheet_path().read_text(encoding="utf-8"))
+def standalone_css(stylesheets: Sequence[Path] = ()) -> str:
+    """Return the stylesheets for a browser: no @font-face (no file paths), font lists
+    instead."""
+    parts = []
+    for path in stylesheets or [stylesheet_path()]:
+        text = path.read_text(encoding="utf-8")
+        if "</" in text:  # it would end the <style> element it is inlined in
+            raise StyleError(shown_path(path), text.count("\n", 0, text.index("</")) + 1,
+                             "'</' would end the standalone HTML's <style> element; "
+                             "write '<\\/' in a string")
+        parts.append(_FONT_FACE.sub("", text))
+    css = "\n".join(parts)
     for family, fallbacks in BROWSER_FONTS.items():
         css = css.replace(family, fallbacks)
     return css
@@ -91,7 +106,8 @@ def environment() -> jinja2.Environment:
     )
     env.filters.update(runs=runs, data_uri=png_data_uri, percentages=percentages,
                        mm=millimetres, colour=css_colour, svg=inline_svg,
-                       column_widths=column_widths_mm, keep_groups=keep_groups)
+                       column_widths=column_widths_mm, keep_groups=keep_groups,
+                       seal_field=seal_field)
     return env
 
 

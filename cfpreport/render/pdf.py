@@ -2,9 +2,11 @@
 
 WeasyPrint fetches every URL in the HTML and CSS through :class:`ConfinedFetcher`,
 which serves ``data:`` URIs and ``file:`` URLs inside the templates and fonts folders
-or the given roots (the study's folder), and refuses everything else, so a report
-can never read a file elsewhere on the machine or reach the network. A refused URL
-stops the build.
+or the given roots (the study's folder and the house style's), and refuses everything
+else, so a report can never read a file elsewhere on the machine or reach the network.
+A refused URL stops the build. The stylesheets are read through it too: a house style's
+``report.css`` follows the built-in one, and its ``@import`` and ``url()`` are confined
+like every other URL.
 
 The output is reproducible: the same HTML gives the same bytes (no timestamps; the
 dates come from the HTML's ``dcterms`` metadata, the file identifier from a hash of
@@ -43,19 +45,23 @@ class ForbiddenURL(ValueError):
     """A URL the report may not read: another scheme, or a file outside the allowed roots."""
 
 
-def pdf_bytes(html: str, allowed_roots: Sequence[Path] = ()) -> bytes:
-    """Render HTML (from :func:`~cfpreport.render.html.render_html`) to PDF bytes."""
+def pdf_bytes(html: str, allowed_roots: Sequence[Path] = (),
+              stylesheets: Sequence[Path] = ()) -> bytes:
+    """Render HTML (from :func:`~cfpreport.render.html.render_html`) to PDF bytes, with
+    the stylesheets in cascade order (the built-in ``report.css`` unless given); each
+    must lie in the package or in one of the allowed roots."""
     check_harfbuzz_subset()
     fetcher = confined_fetcher(allowed_roots)
-    # The stylesheet's @font-face and @counter-style rules live in these two objects,
-    # shared by the stylesheet and the render.
+    # The stylesheets' @font-face and @counter-style rules live in these two objects,
+    # shared by the stylesheets and the render.
     fonts, counters = FontConfiguration(), CounterStyle()
     base_url = assets.templates_dir().as_uri() + "/"
     try:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        stylesheet = weasyprint.CSS(filename=stylesheet_path(), url_fetcher=fetcher,
-                                    font_config=fonts, counter_style=counters)
-        return document.write_pdf(stylesheets=[stylesheet], font_config=fonts,
+        sheets = [weasyprint.CSS(url=Path(path).resolve().as_uri(), url_fetcher=fetcher,
+                                 font_config=fonts, counter_style=counters)
+                  for path in stylesheets or [stylesheet_path()]]
+        return document.write_pdf(stylesheets=sheets, font_config=fonts,
                                   counter_style=counters, **PDF_OPTIONS)
     except FatalURLFetchingError as error:
         # WeasyPrint's fatal fetch error is a BaseException; give callers an Exception.

@@ -55,7 +55,8 @@ def warm_up_here() -> None:
 
 def _serve(connection: Connection, parent_end: Connection, lifeline: tuple[int, int],
            parent_pid: int) -> None:
-    """The worker's loop: receive (html, roots), send back ("ok", bytes) or an error.
+    """The worker's loop: receive (html, roots, stylesheets), send back ("ok", bytes) or
+    an error.
 
     It ends when the parent ends it or closes its end of the connection, and at once
     when the parent dies (see :func:`die_with_parent`).
@@ -70,11 +71,11 @@ def _serve(connection: Connection, parent_end: Connection, lifeline: tuple[int, 
         warm_up_here()  # while the main process is still calculating
     while True:
         try:
-            html, roots = connection.recv()
+            html, roots, stylesheets = connection.recv()
         except EOFError:  # the parent closed its end
             return
         try:
-            reply = ("ok", pdf_bytes(html, allowed_roots=roots))
+            reply = ("ok", pdf_bytes(html, allowed_roots=roots, stylesheets=stylesheets))
         except CfpError as error:
             reply = ("user-error", str(error))
         except Exception:  # a bug: carry its traceback to the main process
@@ -169,16 +170,19 @@ class PdfWorker:
         if self.pending:
             self.stop()
 
-    def submit(self, html: str, allowed_roots: Sequence[Path]) -> Callable[[], bytes]:
-        """Start rendering; call the returned function to wait for the PDF bytes."""
+    def submit(self, html: str, allowed_roots: Sequence[Path],
+               stylesheets: Sequence[Path] = ()) -> Callable[[], bytes]:
+        """Start rendering; call the returned function to wait for the PDF bytes.
+        ``stylesheets``: in cascade order, the built-in ``report.css`` unless given."""
         if self.connection is None or self.pending or not self.process.is_alive():
             self.stop()  # not started, or a cancelled or dead worker: start afresh
             self.start()
         if self.connection is None:  # no fork on this system
             from cfpreport.render.pdf import pdf_bytes
 
-            return lambda: pdf_bytes(html, allowed_roots=allowed_roots)
-        self.connection.send((html, list(allowed_roots)))
+            return lambda: pdf_bytes(html, allowed_roots=allowed_roots,
+                                     stylesheets=stylesheets)
+        self.connection.send((html, list(allowed_roots), list(stylesheets)))
         self.pending = True
         return self._receive
 
