@@ -162,8 +162,11 @@ def split_formats(ctx: click.Context, param: click.Parameter, values: tuple[str,
                                    "a set file, or DIR/NAME).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing for a "
                                              "study that has any.")
+@click.option("--style", type=click.Path(path_type=Path),
+              help="A house-style folder (see `style init`) to use instead of the study's "
+                   "report.style.")
 def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
-          factor_set: str | None, strict: bool) -> None:
+          factor_set: str | None, strict: bool, style: Path | None) -> None:
     """Build each study's report into OUTPUT as <report number>.pdf/.docx/.json.
 
     Warnings (see `validate`) go to stderr; the report is still built unless --strict.
@@ -181,7 +184,7 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         from cfpreport.build import build_reports
 
         for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker,
-                                           strict):
+                                           strict, style):
             if isinstance(outcome, CfpError):
                 failed += 1
                 message = str(outcome)
@@ -197,6 +200,26 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         if len(studies) > 1:
             click.echo(f"{failed} of {len(studies)} studies failed", err=True)
         raise SystemExit(1)
+
+
+@main.group()
+def style() -> None:
+    """House styles: a folder of templates, texts, CSS, Word reference and logo."""
+
+
+@style.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+def style_init(folder: Path) -> None:
+    """Write a starting house style into FOLDER (new or empty).
+
+    It holds the built-in chapter templates and text snippets, a report.css of commented
+    starting rules, a reference.docx of cfpreport's Word styles and a README saying what
+    each file controls. Delete what you do not change.
+    """
+    from cfpreport.style_init import init_style
+
+    files = init_style(folder)
+    click.echo(f"{folder}: {len(files)} files; see {folder / 'README.md'}")
 
 
 @main.command()
