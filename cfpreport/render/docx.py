@@ -52,6 +52,7 @@ from cfpreport.render.docx_setup import (
     HEADING,
     LEGEND,
     LIST,
+    LIST_NUMBERS,
     NOTE,
     PAGE_BREAK,
     SIGNATURE,
@@ -313,9 +314,11 @@ def write_paragraph(target: Target, block: Paragraph) -> None:
 
 
 def write_bullet_list(target: Target, block: BulletList) -> None:
-    """One paragraph per item, prefixed "1、" (ordered) or "• " (bullets)."""
+    """One paragraph per item, prefixed "1、" or "1. " (ordered, by the report's
+    language) or "• " (bullets)."""
+    language = "en" if target.document.core_properties.language == "en" else "zh"
     for index, item in enumerate(block.items, start=1):
-        prefix = f"{index}、" if block.ordered else "• "
+        prefix = LIST_NUMBERS[language].format(index) if block.ordered else "• "
         target.paragraph(prefix + item, LIST)
 
 

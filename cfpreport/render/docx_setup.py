@@ -45,6 +45,8 @@ SONG, HEI, LATIN = "宋体", "黑体", "Times New Roman"
 #: table heads) takes a sans face, as the PDF sets it in Noto Sans.
 LATIN_SANS = "Arial"
 WATERMARK_TEXTS = {"zh": "草稿 DRAFT", "en": "DRAFT"}
+#: How an ordered list numbers its items in the text, by language: 1、 and 1.
+LIST_NUMBERS = {"zh": "{}、", "en": "{}. "}
 #: The footer's words around the page number and the page count, by language.
 FOOTER_WORDS = {"zh": ("第 ", " 页 共 ", " 页"), "en": ("Page ", " of ", "")}
 #: Word's language tag (w:lang) of each report language; Chinese runs stay zh-CN.
