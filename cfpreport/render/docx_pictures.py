@@ -2,9 +2,10 @@
 
 python-docx places pictures in line only. The seal must lie over the issuer's name
 without moving it, as a stamp does, so its in-line drawing (``wp:inline``) is turned into
-a floating one (``wp:anchor``) with the same picture, in front of the text, not wrapping
-it. It is placed from the text column's edge, not laid out in its table cell: Word and
-LibreOffice grow a cell to hold a picture laid out in it.
+a floating one (``wp:anchor``) with the same picture, behind the text (which stays
+legible, as in the PDF), not wrapping it. It is placed from the page's left margin, not
+laid out in its table cell: Word and LibreOffice grow a cell to hold a picture laid out
+in it.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ def add_inline_picture(paragraph: DocxParagraph, picture: Picture, description: 
 def add_stamp(paragraph: DocxParagraph, picture: Picture, description: str,
               centre_mm: float, line_mm: float) -> None:
     """Stamp the picture over the paragraph: centred ``centre_mm`` from the text
-    column's left edge and on the paragraph's first line (``line_mm`` high), in front of
-    the text, not moving it."""
+    column's left edge and on the paragraph's first line (``line_mm`` high), behind the
+    text, not moving it."""
     run = paragraph.add_run()
     run.add_picture(io.BytesIO(picture.png), width=Mm(picture.width_mm),
                     height=Mm(picture.height_mm))
@@ -43,7 +44,7 @@ def add_stamp(paragraph: DocxParagraph, picture: Picture, description: str,
     down = round((line_mm - picture.height_mm) / 2 * EMU_PER_MM)
     anchor = parse_xml(
         f'<wp:anchor {nsdecls("wp")} distT="0" distB="0" distL="0" distR="0" simplePos="0" '
-        'relativeHeight="251659264" behindDoc="0" locked="1" layoutInCell="0" '
+        'relativeHeight="251659264" behindDoc="1" locked="1" layoutInCell="0" '
         'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
         f'<wp:positionH relativeFrom="margin"><wp:posOffset>{right}</wp:posOffset>'
         '</wp:positionH>'
