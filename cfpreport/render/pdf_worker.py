@@ -39,8 +39,9 @@ def warm_up_html() -> str:
 
     text = escape((templates_dir() / "text" / "zh.yaml").read_text(encoding="utf-8"))
     cells = "".join(f"<td>{escape(x)}</td>" for x in ("原辅料获取阶段", "0.0677", "33.53%"))
+    heads = "".join(f"<th>{escape(x)}</th>" for x in ("阶段", "排放量", "占比"))
     return (f"<html lang='zh-CN'><body><h1>1 产品碳足迹</h1><h2>2.1 企业</h2><p>{text}</p>"
-            f"<table class='table'><thead><tr><th>阶段</th></tr></thead><tbody>"
+            f"<table class='table'><thead><tr>{heads}</tr></thead><tbody>"
             f"<tr>{cells}</tr></tbody></table></body></html>")
 
 
