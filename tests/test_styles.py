@@ -382,6 +382,25 @@ def test_a_template_mistake_is_one_line_with_file_and_line(tmp_path, yuanyu, mon
     assert "\n" not in str(error.value)
 
 
+def test_a_mistake_in_an_included_template_names_that_template(tmp_path, yuanyu, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    new_style(tmp_path, {INTRODUCTION: '<h1>x</h1>\n{% include "chapters/part.j2" %}\n<p>a</p>\n',
+                         "chapters/part.j2": "<p>a</p>\n<p>unclosed\n"})
+    with pytest.raises(StyleError, match=r"^style/chapters/part.j2:2: the markup is not "
+                                         r"well-formed: <p> is not closed"):
+        model_in(Path("style"), yuanyu)
+
+
+def test_a_commented_out_element_in_a_folder_named_with_dashes(tmp_path, yuanyu, monkeypatch):
+    """Each element's mark holds its file's path; "--" may not stand in an XML comment."""
+    monkeypatch.chdir(tmp_path)
+    new_style(tmp_path / "house--2025", {
+        INTRODUCTION: "<h1>x</h1>\n<!-- <p>old</p> -->\n<p>a</p>\n<bold>b</bold>\n"})
+    with pytest.raises(StyleError, match=r"^house--2025/style/chapters/01_introduction.zh.j2:4: "
+                                         r"unknown element <bold>"):
+        model_in(Path("house--2025/style"), yuanyu)
+
+
 def test_a_built_in_template_is_named_by_its_place_in_the_package(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert shown_path(templates_dir() / INTRODUCTION) == f"templates/{INTRODUCTION}"

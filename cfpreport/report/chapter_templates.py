@@ -177,7 +177,9 @@ class LineMarks(Extension):
     to locate a mistake, and the model never sees it."""
 
     def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
-        where = str(escape(filename or name or "template"))
+        # Escaped for an attribute, and "-" too: "--" may not stand in an XML comment,
+        # where a commented-out element's mark would put it.
+        where = str(escape(filename or name or "template")).replace("-", "&#45;")
         parts, position = [], 0
         for construct in _JINJA.finditer(source):
             parts.append(marked(source, position, construct.start(), where))

@@ -11,6 +11,7 @@ and figures are numbered and anchored exactly as when Python wrote them directly
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,7 +156,7 @@ class Source:
             marks = list(_MARKED.finditer(markup, 0, max(0, offset)))[-1:]
         if not marks:
             return StyleError(self.file, None, message)
-        return StyleError(shown_path(marks[0][2]), int(marks[0][3]), message)
+        return StyleError(shown_path(html.unescape(marks[0][2])), int(marks[0][3]), message)
 
 
 WRAPPER = "<chapter>"
