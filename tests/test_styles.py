@@ -369,7 +369,9 @@ INTRODUCTION = "chapters/01_introduction.zh.j2"
     ("<h1>x</h1>\n<p>a</p>\n\n<list><item>a</h1></list>\n",
      ":4: the markup is not well-formed: <item> is not closed before </h1>"),
     ("<h1>x</h1>\n{% include '../../secret.j2' %}\n",
-     ":2: no template '../../secret.j2' to include in the style's folder or the built-in one"),
+     ":2: no template '../../secret.j2' to include or import in the style's folder"),
+    ("<h1>x</h1>\n{% import '../secret.j2' as secret %}\n",
+     ":2: no template '../secret.j2' to include or import in the style's folder"),
 ])
 def test_a_template_mistake_is_one_line_with_file_and_line(tmp_path, yuanyu, monkeypatch,
                                                             template, message):

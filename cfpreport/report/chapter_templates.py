@@ -83,8 +83,8 @@ def render_chapter(writer: ModelWriter, facts: Facts, name: str,
         except jinja2.TemplateNotFound as error:  # an include or import
             file, line = template_line(error, folders) or (source.path, None)
             raise StyleError(shown_path(file), line, f"no template {error.name!r} to include "
-                             "in the style's folder or the built-in one (names are relative "
-                             "to the folder; '..' is refused)") from None
+                             "or import in the style's folder or the built-in one (names are "
+                             "relative to the folder; '..' is refused)") from None
         except jinja2.TemplateSyntaxError as error:  # in a template it includes
             raise StyleError(shown_path(error.filename or source.path), error.lineno,
                              f"template syntax error: {error.message}") from None
