@@ -27,11 +27,11 @@ CATALOGUE_FROM = 10
 
 
 def calculation_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
-    """Chapter 5: the formula's terms; the results, side by side for a catalogue, else a
-    table and a pie per product; and what 5.4 concludes of each product."""
+    """Chapter 5: the stages the formula sums (short names); the results, side by side
+    for a catalogue, else a table and a pie per product; and what 5.4 concludes."""
     catalogue = is_catalogue(facts)
     return {
-        "formula_terms": [f"E{stage_label(key, facts.language, short=True)}"
+        "formula_terms": [stage_label(key, facts.language, short=True)
                           for key in facts.included_stages],
         "gases": statements.gases_released(facts),
         "catalogue": catalogue,
