@@ -35,21 +35,30 @@ def main() -> None:
 @click.option("--factor-set", help="Check against this factor set (a name, a set file, or "
                                    "DIR/NAME) instead of the study's.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
-def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool) -> None:
+@click.option("--style", type=click.Path(path_type=Path),
+              help="Check with this house-style folder instead of the study's report.style.")
+def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool,
+             style: Path | None) -> None:
     """Check study files and list every problem, with file, line and field.
 
     Errors fail (exit status 1). Warnings say what the client's report will print as
     "/" or flag (unverified factors in a final report, a factor published after the
-    issue date, ...); they do not fail unless --strict.
+    issue date, ...); they do not fail unless --strict. The report's chapters are
+    written too (without rendering a PDF or Word file), so a mistake in the house
+    style's templates or files is found here rather than at build.
     """
-    from cfpreport.errors import StudyError
+    from cfpreport.errors import CfpError
     from cfpreport.pipeline import check_study
+    from cfpreport.report.model import build_report_model
+    from cfpreport.report.style import chosen_style
 
     failed = 0
     for path in studies:
         try:
             checked = check_study(path, factor_set, strict)
-        except StudyError as err:
+            build_report_model(checked.study, checked.results, chosen_style(
+                style, checked.study.report.style, checked.study.folder))
+        except CfpError as err:
             failed += 1
             click.echo(str(err), err=True)
             continue

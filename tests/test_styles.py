@@ -471,6 +471,18 @@ def test_a_style_error_leaves_the_cli_with_one_line_and_status_1(tmp_path, monke
     assert "Traceback" not in result.output
 
 
+
+def test_validate_finds_a_style_mistake_without_building(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    new_style(tmp_path, {INTRODUCTION: "<h1>x</h1>\n<p>{{ facts.titel }}</p>\n"})
+    result = CliRunner().invoke(main, ["validate", str(YUANYU), "--style", "style"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        f"style/{INTRODUCTION}:2: unknown field: facts has no field 'titel'")
+    result = CliRunner().invoke(main, ["validate", str(YUANYU)])  # the built-in style
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith(f"{YUANYU}: ok (2 products")
+
 # --- confinement ----------------------------------------------------------------------------
 
 def test_a_link_in_a_style_folder_is_refused(tmp_path):
