@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cfpreport.assets import FONT_FILES, fonts_dir, templates_dir
+from cfpreport.assets import FONT_FILES, LATIN_FONT_FILES, fonts_dir, templates_dir
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,16 @@ def check_fonts() -> list[Check]:
         checks.append(Check(f"font {role}", is_sc and has_glyph,
                             f"{name}: {family}, {'static' if 'fvar' not in font else 'VARIABLE'}"
                             f", {path.stat().st_size / 1e6:.1f} MB"))
+    for role, name in LATIN_FONT_FILES.items():  # the English edition's Latin faces
+        path = fonts_dir() / name
+        if not path.is_file():
+            checks.append(Check(f"font {role}", False, f"{path} is missing"))
+            continue
+        font = TTFont(path, lazy=True)
+        static = "fvar" not in font
+        checks.append(Check(f"font {role}", static and ord("g") in font.getBestCmap(),
+                            f"{name}: {font['name'].getDebugName(1)}, "
+                            f"{'static' if static else 'VARIABLE'}"))
     return checks
 
 

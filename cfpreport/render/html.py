@@ -42,6 +42,8 @@ BROWSER_FONTS = {
                    '"Songti SC", "SimSun"',
     '"cfp-sans"': '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", '
                   '"PingFang SC", "Microsoft YaHei", "SimHei"',
+    '"cfp-latin-serif"': '"Noto Serif", "Georgia", "Times New Roman"',
+    '"cfp-latin-sans"': '"Noto Sans", "Arial", "Helvetica"',
 }
 _HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 # What a figure's SVG may contain: shapes and text (cfpreport.report.drawing writes them).
