@@ -483,6 +483,17 @@ def test_validate_finds_a_style_mistake_without_building(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith(f"{YUANYU}: ok (2 products")
 
+
+@pytest.mark.parametrize("where", ["text/zh.yaml", INTRODUCTION])
+def test_a_style_cannot_reach_python_from_a_snippet_or_a_template(tmp_path, yuanyu, where):
+    reach = "{{ ''.__class__.__mro__[1].__subclasses__() | length }}"
+    files = ({"text/zh.yaml": f'conformity: "{reach}"\n'} if where.startswith("text")
+             else {INTRODUCTION: f"<h1>x</h1>\n<p>{reach}</p>\n"})
+    folder = new_style(tmp_path, files)
+    with pytest.raises(StyleError, match=r"access to attribute '__class__' of 'str' "
+                                         r"object is unsafe"):
+        model_in(folder, yuanyu)
+
 # --- confinement ----------------------------------------------------------------------------
 
 def test_a_link_in_a_style_folder_is_refused(tmp_path):
@@ -531,3 +542,10 @@ def test_the_built_in_style_is_the_default():
     assert BUILTIN.stylesheets() == (templates_dir() / "report.css",)
     assert BUILTIN.reference_document() is None
     assert BUILTIN.branding(final=True).logo is None
+
+
+def test_an_english_series_joins_its_last_item_with_and():
+    from cfpreport.report.texts import series
+
+    assert [series(v) for v in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == [
+        "", "A", "A and B", "A, B and C"]

@@ -25,6 +25,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from jinja2.sandbox import SandboxedEnvironment
 
 from cfpreport.assets import templates_dir
 from cfpreport.errors import StudyError, StyleError
@@ -162,8 +163,18 @@ def _style_snippets(path: Path, shown: str, builtin: dict[str, Snippet]
 @cache
 def _environment() -> jinja2.Environment:
     # Plain text out: no autoescape here; every renderer escapes the finished text.
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                              keep_trailing_newline=False)
+    # Sandboxed, as the chapter templates are: a style's snippet is a stranger's code,
+    # and an open environment would let it reach Python itself ("".__class__ ...).
+    environment = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                       keep_trailing_newline=False)
+    environment.filters["series"] = series
+    return environment
+
+
+def series(values: Sequence[str]) -> str:
+    """An English series: "A", "A and B", "A, B and C" (the ``series`` filter)."""
+    values = [str(value) for value in values]
+    return " and ".join(filter(None, [", ".join(values[:-1]), *values[-1:]]))
 
 
 @cache
