@@ -168,3 +168,11 @@ def test_english_facts_words():
     assert period_in(date(2024, 1, 1), date(2024, 12, 31), "en") == \
         "1 January 2024 to 31 December 2024"
     assert period_in(date(2024, 1, 1), date(2024, 12, 31)) == "2024年01月01日至2024年12月31日"
+
+
+
+def test_an_english_series_joins_its_last_item_with_and():
+    from cfpreport.report.texts import series
+
+    assert [series(v) for v in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == [
+        "", "A", "A and B", "A, B and C"]

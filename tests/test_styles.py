@@ -542,10 +542,3 @@ def test_the_built_in_style_is_the_default():
     assert BUILTIN.stylesheets() == (templates_dir() / "report.css",)
     assert BUILTIN.reference_document() is None
     assert BUILTIN.branding(final=True).logo is None
-
-
-def test_an_english_series_joins_its_last_item_with_and():
-    from cfpreport.report.texts import series
-
-    assert [series(v) for v in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == [
-        "", "A", "A and B", "A, B and C"]
