@@ -4,8 +4,9 @@ A sentence in the report is printed only when its premise holds: these functions
 decide the premises (does the study have materials, study factors, direct releases,
 a CO2-only electricity factor, empty stages?) and collect the statements ISO 14067
 clause 7.3 asks a CFP study report to make. An unanswered question is ``None`` here
-and prints as 未评估 ("not assessed"); nothing is invented. The words are text snippets
-of the report's language (``templates/text/<language>.yaml``), filled with the facts.
+and prints as the snippet ``not_assessed`` (未评估); nothing is invented. The words are
+text snippets of the report's language (``templates/text/<language>.yaml``), filled with
+the facts.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGES, Language, stag
 from cfpreport.calculation.units import display_unit, quantity_of
 from cfpreport.report import texts
 from cfpreport.report.facts import Facts, ProductFact, recorded
-
-NOT_ASSESSED = "未评估"
 
 ELECTRICITY_KINDS = ("grid_co2", "electricity_footprint")
 
