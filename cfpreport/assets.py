@@ -17,7 +17,7 @@ FONT_FILES = {
     "sans-bold": "NotoSansSC-Bold.ttf",
 }
 
-#: The SC faces' Latin companions, set before them in the English edition (report.css);
+#: The SC faces' Latin companions, set before them in the English edition (report.en.css);
 #: Chinese text there, and every text of a Chinese report, is set in the SC faces.
 LATIN_FONT_FILES = {
     "latin-serif": "NotoSerif-Regular.ttf",

@@ -127,7 +127,8 @@ def render_all(model, study, results, formats: tuple[str, ...], seconds: dict[st
     pdf_ready = None
     if "pdf" in formats:
         roots = [study.folder, *([style.folder] if style.folder else [])]
-        pdf_ready = pdf_worker.submit(render_html(model), roots, style.stylesheets())
+        stylesheets = style.stylesheets(study.report.language)
+        pdf_ready = pdf_worker.submit(render_html(model), roots, stylesheets)
     try:
         render_in_process(model, study, results, formats, seconds, contents, style)
     except BaseException:
@@ -148,8 +149,9 @@ def render_in_process(model, study, results, formats: tuple[str, ...],
 
     if "html" in formats:
         with timed(seconds, "html"):
+            stylesheets = style.stylesheets(study.report.language)
             contents["html"] = render_html(model, standalone=True,
-                                           stylesheets=style.stylesheets()).encode("utf-8")
+                                           stylesheets=stylesheets).encode("utf-8")
     if "json" in formats:
         contents["json"] = dumps(results_document(study, results)).encode("utf-8")
     if "docx" in formats:

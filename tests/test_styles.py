@@ -540,5 +540,7 @@ def test_the_css_reads_nothing_outside_the_style_folder(tmp_path, css):
 
 def test_the_built_in_style_is_the_default():
     assert BUILTIN.stylesheets() == (templates_dir() / "report.css",)
+    assert BUILTIN.stylesheets("en") == (templates_dir() / "report.css",
+                                         templates_dir() / "report.en.css")
     assert BUILTIN.reference_document() is None
     assert BUILTIN.branding(final=True).logo is None

@@ -23,6 +23,7 @@ from cfpreport.errors import StyleError
 from cfpreport.report.blocks import Branding
 
 CSS_FILE = "report.css"
+ENGLISH_CSS_FILE = "report.en.css"  # built-in only: a style's report.css covers both
 REFERENCE_FILE = "reference.docx"
 LOGO_FILES = ("logo.png", "logo.jpg")
 SEAL_FILE = "seal.png"
@@ -56,11 +57,13 @@ class Style:
         path = self.path(name)
         return None if path is None else path.read_bytes()
 
-    def stylesheets(self) -> tuple[Path, ...]:
-        """The PDF's stylesheets in cascade order: the built-in one, then the style's,
-        so that a style writes only the rules it changes."""
+    def stylesheets(self, language: str = "zh") -> tuple[Path, ...]:
+        """The PDF's stylesheets in cascade order: the built-in one (with its English
+        additions for a report in English), then the style's, so that a style writes
+        only the rules it changes."""
         own = self.path(CSS_FILE)
-        return (templates_dir() / CSS_FILE, *([own] if own else []))
+        english = [templates_dir() / ENGLISH_CSS_FILE] if language == "en" else []
+        return (templates_dir() / CSS_FILE, *english, *([own] if own else []))
 
     def reference_document(self) -> bytes | None:
         """The Word reference document's bytes, checked to be a Word document."""

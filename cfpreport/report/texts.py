@@ -185,6 +185,8 @@ def _template(source: str) -> jinja2.Template:
 
 def _render(key: str, snippet: Snippet, source: str, facts: dict[str, Any]) -> str:
     """Fill a snippet; a style's snippet's mistake is the style's error."""
+    if "{" not in source:  # plain words (most labels): Jinja would give them back as is
+        return source.strip()
     try:
         return _template(source).render(**facts).strip()
     except jinja2.TemplateError as error:
