@@ -47,18 +47,18 @@ def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool,
     written too (without rendering a PDF or Word file), so a mistake in the house
     style's templates or files is found here rather than at build.
     """
-    from cfpreport.errors import CfpError
+    from cfpreport.errors import StudyError, StyleError
     from cfpreport.pipeline import check_study
     from cfpreport.report.model import build_report_model
     from cfpreport.report.style import chosen_style
 
     failed = 0
     for path in studies:
-        try:
+        try:  # a study's own errors; an unknown --factor-set ends the run (exit 1)
             checked = check_study(path, factor_set, strict)
             build_report_model(checked.study, checked.results, chosen_style(
                 style, checked.study.report.style, checked.study.folder))
-        except CfpError as err:
+        except (StudyError, StyleError) as err:
             failed += 1
             click.echo(str(err), err=True)
             continue
