@@ -174,14 +174,18 @@ def split_formats(ctx: click.Context, param: click.Parameter, values: tuple[str,
 @click.option("--style", type=click.Path(path_type=Path),
               help="A house-style folder (see `style init`) to use instead of the study's "
                    "report.style.")
+@click.option("--force", is_flag=True, help="Build every study, also those whose build "
+                                            "record says nothing changed.")
 def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
-          factor_set: str | None, strict: bool, style: Path | None) -> None:
+          factor_set: str | None, strict: bool, style: Path | None, force: bool) -> None:
     """Build each study's report into OUTPUT as <report number>.pdf/.docx/.json.
 
     Warnings (see `validate`) go to stderr; the report is still built unless --strict.
     With several studies, one that fails is reported and the others are still built.
     A report's files are written as one set, locked against another build of the same
-    report number into OUTPUT (see README, "The report").
+    report number into OUTPUT (see README, "The report"). A report whose inputs and files
+    are unchanged since its last build (OUTPUT/.cfpreport/ records their hashes) is kept
+    as it is, unless --force.
     """
     import contextlib
 
@@ -193,7 +197,7 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
         from cfpreport.build import build_reports
 
         for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker,
-                                           strict, style):
+                                           strict, style, force):
             if isinstance(outcome, CfpError):
                 failed += 1
                 message = str(outcome)

@@ -75,12 +75,21 @@ class OutputFolder:
 
     def report(self, number: str, study: str | Path) -> ReportOutput:
         """Lock ``number`` in the folder for writing the report of ``study``."""
+        self.refuse_duplicate(number)
+        return ReportOutput(self, number, Path(study))
+
+    def claim(self, number: str, study: str | Path) -> None:
+        """Count ``number`` as written by ``study`` in this run, its files kept as an
+        earlier run wrote them (a rebuild found nothing changed)."""
+        self.refuse_duplicate(number)
+        self.written[number] = Path(study)
+
+    def refuse_duplicate(self, number: str) -> None:
         if number in self.written:
             raise DuplicateReportError(
                 f"report number {number} was already written into {folder_name(self.path)} "
                 f"by {self.written[number]} in this run; nothing written (give each study "
                 f"its own report number)")
-        return ReportOutput(self, number, Path(study))
 
 
 def check_folder(path: Path) -> None:

@@ -242,7 +242,7 @@ def test_two_studies_with_one_report_number_in_one_run(tmp_path):
     assert "1 of 2 studies failed" in result.output
     written = json.loads((out / "T410086-05.json").read_text("utf-8"))
     assert written["products"][0]["name"] == "甲型电能计量箱"
-    assert sorted(p.name for p in out.iterdir()) == ["T410086-05.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".cfpreport", "T410086-05.json"]
 
 
 def test_an_error_after_the_pdf_job_starts_ends_the_build_at_once(tmp_path, monkeypatch):
