@@ -208,10 +208,66 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
                 click.echo(str(problem), err=True)
             files = ", ".join(str(p) for p in outcome.outputs.values())
             totals = "; ".join(f"{pid} {total}" for pid, total in outcome.totals.items())
-            click.echo(f"{path}: {files}  ({totals})")
+            kept = "unchanged, kept: " if outcome.skipped else ""
+            click.echo(f"{path}: {kept}{files}  ({totals})")
     if failed:
         if len(studies) > 1:
             click.echo(f"{failed} of {len(studies)} studies failed", err=True)
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", required=True,
+              type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the reports and the summary.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Worker processes (default: one per core).")
+@click.option("-f", "--format", "formats", multiple=True, callback=split_formats,
+              help="pdf, docx, json, html (repeat or comma-separate; default pdf,docx,json).")
+@click.option("--factor-set", help="Price every study with this factor set instead (a name, "
+                                   "a set file, or DIR/NAME).")
+@click.option("--style", type=click.Path(path_type=Path),
+              help="A house-style folder to use instead of each study's report.style.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing for a "
+                                             "study that has any.")
+@click.option("--force", is_flag=True, help="Build every study, also those whose build "
+                                            "record says nothing changed.")
+def batch(paths: tuple[Path, ...], out_dir: Path, jobs: int | None, formats: tuple[str, ...],
+          factor_set: str | None, style: Path | None, strict: bool, force: bool) -> None:
+    """Build many studies at once into OUTPUT, with summary.csv and summary.xlsx.
+
+    PATHS are study files, or folders searched for study.yaml files. Worker processes
+    build them side by side; a study whose inputs and files are unchanged since its last
+    build is kept (unless --force). One failing study does not stop the others: the
+    failures are listed at the end (exit status 1). Ctrl-C stops cleanly, keeping the
+    reports written and writing the summary of what was done.
+    """
+    import time
+
+    from cfpreport.batch.progress import Progress, counts_lines, failure_lines
+    from cfpreport.batch.runner import Batch, sigterm_interrupts
+
+    run = Batch(paths, out_dir, jobs=jobs, formats=formats, factor_set=factor_set,
+                style=style, strict=strict, force=force)
+    progress, started = Progress(len(run.studies)), time.monotonic()
+    try:
+        with sigterm_interrupts():
+            for outcome in run.run():
+                progress.update(outcome)
+    except KeyboardInterrupt as stop:
+        progress.close()
+        click.echo(f"interrupted; the reports written are kept; summary of what was done: "
+                   f"{', '.join(map(str, run.summary_paths))}", err=True)
+        raise SystemExit(128 + getattr(stop, "signum", 2)) from None
+    progress.close()
+    outcomes = [run.outcomes[index] for index in sorted(run.outcomes)]
+    for line in failure_lines(outcomes):
+        click.echo(line, err=True)
+    for line in counts_lines(outcomes, len(run.studies), time.monotonic() - started,
+                             map(str, run.summary_paths)):
+        click.echo(line)
+    if any(outcome.status == "failed" for outcome in outcomes):
         raise SystemExit(1)
 
 
