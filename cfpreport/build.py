@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cfpreport.batch.records import Fingerprinter, Inputs, RecordBook, new_record
+from cfpreport.batch.inputs import Fingerprinter, Inputs
+from cfpreport.batch.records import RecordBook, new_record
 from cfpreport.errors import CfpError, Problem
 from cfpreport.output import OutputFolder
 from cfpreport.render.pdf_worker import PdfWorker, warm_up_here

@@ -24,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cfpreport.batch.inputs import Fingerprinter, Inputs
 from cfpreport.batch.pool import LocalPool
 from cfpreport.batch.records import (
     Decision,
-    Fingerprinter,
-    Inputs,
     RecordBook,
     new_record,
     remove_temporaries,
