@@ -10,7 +10,8 @@ from cfpreport.calculation.calculate import Results, calculate
 from cfpreport.calculation.factors import FactorSet
 from cfpreport.errors import Problem, StudyError, in_order
 from cfpreport.input.checks import chosen_factor_set, factor_problems, study_factors, study_set
-from cfpreport.input.loading import cross_field_problems, image_problems, read_study
+from cfpreport.input.loading import cross_field_problems, image_problems
+from cfpreport.input.sources import StudySource, read_source
 from cfpreport.input.study import Study
 from cfpreport.input.study_warnings import study_warnings
 
@@ -26,13 +27,13 @@ class Calculated:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def load_and_calculate(study_path: str | Path, factor_set: str | None = None,
+def load_and_calculate(study_path: str | Path | StudySource, factor_set: str | None = None,
                        strict: bool = False) -> Calculated:
     """Load and check a study, then price it with its own or the given factor set."""
     return check_study(study_path, factor_set, strict)
 
 
-def check_study(study_path: str | Path, factor_set: str | None = None,
+def check_study(study_path: str | Path | StudySource, factor_set: str | None = None,
                 strict: bool = False) -> Calculated:
     """Load a study, check it against its factor set and price it; raise every problem.
 
@@ -40,10 +41,11 @@ def check_study(study_path: str | Path, factor_set: str | None = None,
     found in one pass; a study without any is priced, so that a result outside the
     supported range fails ``validate`` too. Warnings come back with the study; with
     ``strict`` they are errors. When the study has errors, its warnings are listed
-    after them.
+    after them. A study from a workbook (a path to one that holds one report, or a
+    :class:`StudySource`) has each problem named by its cell.
     """
     chosen = chosen_factor_set(factor_set)
-    loaded = read_study(study_path)
+    loaded = read_source(study_path)
     base, set_problems = (chosen, []) if chosen else study_set(loaded)
     own = study_factors(loaded)
     priced_with = base.with_overrides(own.factors) if base else None
@@ -62,5 +64,5 @@ def check_study(study_path: str | Path, factor_set: str | None = None,
     if strict:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
     if problems:
-        raise StudyError(problems + ([] if strict else warnings))
-    return Calculated(loaded.study, priced_with, results, warnings)
+        raise StudyError(loaded.located(problems + ([] if strict else warnings)))
+    return Calculated(loaded.study, priced_with, results, loaded.located(warnings))

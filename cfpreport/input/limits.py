@@ -30,6 +30,11 @@ from cfpreport.input import loading  # as a module: loading calls this one
 #: A study or factor-set file is text; a study at every limit below is about 0.4 MB.
 #: Reading 1 MiB of study takes about 1 s and 50 MB (libyaml; 5 s without it).
 MAX_FILE_BYTES = 1_048_576
+#: A workbook (README, "Spreadsheets") holds many reports: it may be larger, but its
+#: size and the size of its unpacked parts are checked before it is opened, so that a
+#: zip bomb is refused unread. A report at every limit above is about 0.5 MB unpacked.
+MAX_WORKBOOK_BYTES = 10_000_000
+MAX_WORKBOOK_UNPACKED_BYTES = 50_000_000
 MAX_PRODUCTS = 100
 MAX_ACTIVITIES_PER_PRODUCT = 300
 MAX_ACTIVITIES = 1_200

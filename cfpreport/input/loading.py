@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,11 +29,21 @@ from cfpreport.input.yaml_reader import (
     parse_yaml,
 )
 
+if TYPE_CHECKING:
+    from cfpreport.input.sources import StudySource
+
+
+class CellLocator(Protocol):
+    """Names the cell of each problem of a study read from a workbook."""
+
+    def located(self, problems: list[Problem]) -> list[Problem]: ...
+
 
 @dataclass(frozen=True)
 class LoadedStudy:
-    """A parsed study file: its data with the position of every field, its shape
-    problems, and the validated :class:`Study` when the shape has none.
+    """A parsed study (a study file, or a workbook's report): its data with the position
+    of every field, its shape problems, and the validated :class:`Study` when the shape
+    has none.
 
     Cross-field rules run on ``data`` so that they are reported in the same pass as
     the shape problems, skipping only what a shape problem makes unknowable.
@@ -45,6 +55,12 @@ class LoadedStudy:
     positions: Positions
     study: Study | None
     problems: list[Problem]
+    cells: CellLocator | None = None  # a workbook's study: its problems' cells
+
+    def located(self, problems: list[Problem]) -> list[Problem]:
+        """The problems, each of this study's named by its place: line and column in a
+        study file, the cell in a workbook (``book.xlsx!activities!D14``)."""
+        return self.cells.located(problems) if self.cells else problems
 
     @property
     def folder(self) -> Path:
@@ -74,12 +90,15 @@ class LoadedStudy:
         return Problem(self.name, line, column, format_path(field_path), message, severity)
 
 
-def load_study(path: str | Path) -> Study:
-    """Load, parse and validate a study file; raise StudyError listing every problem."""
-    loaded = read_study(path)
+def load_study(path: str | Path | StudySource) -> Study:
+    """Load, parse and validate a study (a study file, a workbook's only report, or a
+    :class:`~cfpreport.input.sources.StudySource`); raise StudyError listing every problem."""
+    from cfpreport.input.sources import read_source  # it reads study files with this module
+
+    loaded = read_source(path)
     problems = [*loaded.problems, *cross_field_problems(loaded), *image_problems(loaded)]
     if problems:
-        raise StudyError(problems)
+        raise StudyError(loaded.located(problems))
     return loaded.study
 
 
