@@ -39,7 +39,10 @@ def main() -> None:
               help="Check with this house-style folder instead of the study's report.style.")
 def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool,
              style: Path | None) -> None:
-    """Check study files and list every problem, with file, line and field.
+    """Check study files and workbooks; list every problem, with its line or cell.
+
+    A workbook's reports are checked one by one; each problem names its cell
+    (book.xlsx!activities!D14 amount: ...).
 
     Errors fail (exit status 1). Warnings say what the client's report will print as
     "/" or flag (unverified factors in a final report, a factor published after the
@@ -48,12 +51,13 @@ def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool,
     style's templates or files is found here rather than at build.
     """
     from cfpreport.errors import StudyError, StyleError
+    from cfpreport.input.sources import find_studies
     from cfpreport.pipeline import check_study
     from cfpreport.report.model import build_report_model
     from cfpreport.report.style import chosen_style
 
     failed = 0
-    for path in studies:
+    for path in find_studies(studies):  # each report of a workbook
         try:  # a study's own errors; an unknown --factor-set ends the run (exit 1)
             checked = check_study(path, factor_set, strict)
             build_report_model(checked.study, checked.results, chosen_style(
@@ -195,9 +199,12 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
     # The PDF worker starts before the heavy imports, so WeasyPrint loads meanwhile.
     with PdfWorker() if "pdf" in formats else contextlib.nullcontext() as pdf_worker:
         from cfpreport.build import build_reports
+        from cfpreport.input.sources import find_studies
 
-        for path, outcome in build_reports(studies, out_dir, formats, factor_set, pdf_worker,
-                                           strict, style, force):
+        sources = find_studies(studies)  # each report of a workbook is a study
+        outcomes = build_reports(sources, out_dir, formats, factor_set, pdf_worker, strict,
+                                 style, force)
+        for path, (_, outcome) in zip(sources, outcomes, strict=True):
             if isinstance(outcome, CfpError):
                 failed += 1
                 message = str(outcome)
@@ -211,8 +218,8 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
             kept = "unchanged, kept: " if outcome.skipped else ""
             click.echo(f"{path}: {kept}{files}  ({totals})")
     if failed:
-        if len(studies) > 1:
-            click.echo(f"{failed} of {len(studies)} studies failed", err=True)
+        if len(sources) > 1:
+            click.echo(f"{failed} of {len(sources)} studies failed", err=True)
         raise SystemExit(1)
 
 
@@ -269,6 +276,47 @@ def batch(paths: tuple[Path, ...], out_dir: Path, jobs: int | None, formats: tup
         click.echo(line)
     if any(outcome.status == "failed" for outcome in outcomes):
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite the workbook if it exists.")
+def template(workbook: Path, force: bool) -> None:
+    """Write an empty study workbook (.xlsx) to fill in: one sheet per kind of record.
+
+    Sheets reports, team, stages, products, activities and factors, their headers the
+    study-file keys; an instructions sheet (Chinese, then English) explains each sheet
+    and column; drop-down lists offer the stages, bases, data types, units and factors.
+    One workbook holds many reports. Build it with `build`, check it with `validate`.
+    """
+    from cfpreport.input.conversion import write_template
+
+    write_template(workbook, force)
+    click.echo(f"{workbook}: the study workbook to fill in (see its instructions sheet)")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="A workbook (.xlsx) to write, or a folder for NUMBER/study.yaml files.")
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+def convert(inputs: tuple[Path, ...], output: Path, force: bool) -> None:
+    """Convert studies between study files and workbooks.
+
+    INPUTS are study files, workbooks and folders of them. An OUTPUT ending in .xlsx
+    is written as one workbook holding every study; any other OUTPUT is a folder, each
+    study written as OUTPUT/<report number>/study.yaml. The written studies read as the
+    same studies (comments are not carried over). Nothing is written if a study has a
+    problem, or if an output file exists (unless --force).
+    """
+    from cfpreport.input.conversion import convert_studies
+
+    converted = convert_studies(inputs, output, force)
+    for note in converted.notes:
+        click.echo(f"note: {note}", err=True)
+    for source in converted.studies:
+        click.echo(f"{source}: converted")
+    click.echo(f"{output}: {len(converted.files)} file(s) written")
 
 
 @main.group()
