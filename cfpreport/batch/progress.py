@@ -51,17 +51,22 @@ class Progress:
         return worked / (now - self.started) if worked and now > self.started else None
 
     def bar_line(self, now: float) -> str:
+        """``[#####-----] 37/200 · built 30 · failed 2 · skipped 5 · remaining 163 ·
+        71.2/min · ETA 2m17s``, the bar left out on a narrow terminal."""
         remaining = self.total - self.finished
         rate = self.rate(now)
-        pace = (f" · {rate * 60:.1f}/min · ETA {duration(remaining / rate)}"
-                if rate and remaining else f" · {rate * 60:.1f}/min" if rate else "")
-        text = (f" {self.finished}/{self.total} built {self.counts['built']} · failed "
+        pace = f" · {rate * 60:.1f}/min" if rate else ""
+        if rate and remaining:
+            pace += f" · ETA {duration(remaining / rate)}"
+        text = (f" {self.finished}/{self.total} · built {self.counts['built']} · failed "
                 f"{self.counts['failed']} · skipped {self.counts['skipped']} · remaining "
                 f"{remaining}{pace}")
         width = shutil.get_terminal_size((80, 24)).columns
-        cells = max(10, min(30, width - len(text) - 3))
+        cells = min(30, width - len(text) - 3)
+        if cells < 5:
+            return text[1:width - 1]
         filled = cells * self.finished // max(1, self.total)
-        return ("[" + "#" * filled + "-" * (cells - filled) + "]" + text)[: width - 1]
+        return "[" + "#" * filled + "-" * (cells - filled) + "]" + text
 
     def plain_line(self, outcome: Outcome) -> str:
         where = f"[{self.finished}/{self.total}]"

@@ -34,7 +34,7 @@ RECORDS = ".cfpreport"  # the folder of records inside the output folder
 CHANGED = {"study": "the study file changed", "images": "an image changed",
            "factors": "the factors it uses changed", "style": "the style or templates changed",
            "fonts": "the fonts changed", "cfpreport": "cfpreport or its libraries changed"}
-TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")  # output.replace_file's
+TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{8}\.tmp$")  # output.replace_file's
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,13 @@ def summary_products(document: dict) -> list[dict]:
             for product in document["products"]]
 
 
-def remove_temporaries(out_dir: Path) -> None:
-    """Remove the temporary files of records a killed run was writing."""
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-        for entry in os.scandir(out_dir / RECORDS):
-            if TEMPORARY.match(entry.name):
-                Path(entry.path).unlink(missing_ok=True)
+def remove_temporaries(out_dir: Path, names: tuple[str, ...] = ()) -> None:
+    """Remove the temporary files a killed run left writing its records, and those of
+    the files ``names`` of the output folder (a batch's summary)."""
+    folders = {out_dir / RECORDS: None, out_dir: names}
+    for folder, only in folders.items():
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for entry in os.scandir(folder):
+                match = TEMPORARY.match(entry.name)
+                if match and (only is None or match["name"] in only):
+                    Path(entry.path).unlink(missing_ok=True)

@@ -65,15 +65,16 @@ class Batch:
 
     Raises CfpError at once for what stops the whole batch: a path that does not exist,
     an output folder that cannot be written, an unknown ``factor_set``, an unusable
-    ``style``. ``runner`` (default: a :class:`~.pool.LocalPool` of ``jobs`` processes)
-    builds the jobs.
+    ``style``. ``runner`` (default: a :class:`~.pool.LocalPool` of ``jobs`` processes,
+    or with ``dask``, a scheduler's address, a :class:`~.dask_pool.DaskPool`) builds the
+    jobs.
     """
 
     def __init__(self, paths: Iterable[str | Path], out_dir: str | Path, *,
                  jobs: int | None = None, formats: Iterable[str] = DEFAULT_FORMATS,
                  factor_set: str | None = None, style: str | Path | None = None,
                  strict: bool = False, force: bool = False, runner=None,
-                 summary: bool = True) -> None:
+                 summary: bool = True, dask: str | None = None) -> None:
         from cfpreport.build import checked_formats
         from cfpreport.input.checks import chosen_factor_set
         from cfpreport.report.style import load_style
@@ -81,12 +82,16 @@ class Batch:
         self.studies = find_studies(paths)
         self.formats = checked_formats(formats)
         self.folder = OutputFolder(out_dir)  # checked, its killed builds recovered
-        remove_temporaries(self.folder.path)
+        remove_temporaries(self.folder.path, SUMMARY_NAMES)
         chosen_factor_set(factor_set)  # an unknown set stops the batch before it starts
         self.style = str(load_style(style).folder) if style is not None else None
         self.factor_set, self.strict, self.force = factor_set, strict, force
         self.book = RecordBook(self.folder.path)
         self.fingerprinter = Fingerprinter(factor_set, self.style)
+        if runner is None and dask:
+            from cfpreport.batch.dask_pool import DaskPool  # Dask only when asked for
+
+            runner = DaskPool(dask, warm_pdf="pdf" in self.formats)
         self.runner = runner or LocalPool(jobs, warm_pdf="pdf" in self.formats)
         self.summary = summary
         self.outcomes: dict[int, Outcome] = {}
