@@ -244,7 +244,8 @@ def batch(paths: tuple[Path, ...], out_dir: Path, jobs: int | None, formats: tup
           factor_set: str | None, style: Path | None, strict: bool, force: bool) -> None:
     """Build many studies at once into OUTPUT, with summary.csv and summary.xlsx.
 
-    PATHS are study files, or folders searched for study.yaml files. Worker processes
+    PATHS are study files, workbooks (each report a study) or folders searched for
+    them (study.yaml, *.study.yaml, workbooks with a reports sheet). Worker processes
     build them side by side; a study whose inputs and files are unchanged since its last
     build is kept (unless --force). One failing study does not stop the others: the
     failures are listed at the end (exit status 1). Ctrl-C stops cleanly, keeping the

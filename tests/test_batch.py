@@ -149,7 +149,7 @@ def test_a_rerun_with_nothing_changed_builds_nothing_and_reads_no_kept_study(
     outcomes = list(run_batch([studies], out, jobs=2, formats=QUICK))
     assert {outcome.status for outcome in outcomes if outcome.number != "BAD-1"} == {"skipped"}
     assert statuses(outcomes)["BAD-1"][0] == "failed"  # a failed study is tried again
-    assert [path.parent.name for path in parsed] == ["broken"]
+    assert [Path(path).parent.name for path in parsed] == ["broken"]
     rows = list(csv.DictReader(io.StringIO((out / "summary.csv").read_text("utf-8-sig"))))
     first = next(row for row in rows if row["report number"] == "T4100013")
     document = json.loads((out / "T4100013.json").read_text("utf-8"))
@@ -227,7 +227,7 @@ def test_two_studies_with_one_report_number_the_second_fails_by_name(tmp_path):
         study.write_text(XINGYUE.read_text("utf-8").replace("    name: 电能计量箱\n",
                                                             f"    name: {name}\n", 1), "utf-8")
     outcomes = list(run_batch([first, second], tmp_path / "out", jobs=2, formats=("json",)))
-    by_study = {outcome.study: outcome for outcome in outcomes}
+    by_study = {Path(outcome.study): outcome for outcome in outcomes}
     assert (by_study[first].status, by_study[second].status) == ("built", "failed")
     assert by_study[second].reason == (
         f"report number T410086-05 is also that of {first} in this batch; nothing written for "
@@ -265,7 +265,7 @@ def test_a_worker_that_dies_fails_its_study_and_the_others_are_built(tmp_path, m
     outcomes = list(run_batch([SAMPLES], tmp_path / "out", jobs=2, formats=("json",)))
     assert [o.status for o in outcomes if o.number != "T410086-05"] == ["built", "built"]
     failed = next(o for o in outcomes if o.status == "failed")
-    assert failed.study.parent.name == "xingyue-bxd2-2025"
+    assert Path(failed.study).parent.name == "xingyue-bxd2-2025"
     assert "the worker process building it died (exit status 9)" in failed.reason
 
 

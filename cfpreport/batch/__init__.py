@@ -3,10 +3,12 @@ what changed rebuilt.
 
 :func:`run_batch` (or :class:`Batch`, which also tells how many studies there are) is the
 library call the ``cfpreport batch`` command wraps; it yields each study's
-:class:`Outcome` as it is known. The parts: :mod:`.studies` finds the study files,
-:mod:`.records` decides what to rebuild, :mod:`.work` is the unit of work (a study in,
-its files' bytes out), :mod:`.pool` runs it in warm worker processes, :mod:`.summary`
-writes ``summary.csv`` and ``summary.xlsx``, :mod:`.progress` shows the progress.
+:class:`Outcome` as it is known. The studies are those :func:`cfpreport.input.sources.
+find_studies` finds (study files, folders, workbooks' reports). The parts: :mod:`.inputs`
+hashes what a report is made from, :mod:`.records` decides what to rebuild, :mod:`.work`
+is the unit of work (a study in, its files' bytes out), :mod:`.pool` runs it in warm
+worker processes, :mod:`.summary` writes ``summary.csv`` and ``summary.xlsx``,
+:mod:`.progress` shows the progress.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 A report's inputs (see :mod:`.records` for how they are used):
 
-- ``study``: the study file's bytes (its own ``factors:`` included);
+- ``study``: the study file's bytes (its own ``factors:`` included); for a workbook's
+  report, its data as assembled from the workbook, so that an edit to one report of a
+  workbook rebuilds that report only;
 - ``images``: each image the study names, by the path it gives;
 - ``factors``: the factor set's name and version, and one hash over the set's identity
   (name, version, title, date, shipped or a file), the set factors the study uses (its
@@ -36,6 +38,7 @@ from cfpreport.errors import CfpError, StudyError
 if TYPE_CHECKING:
     from cfpreport.batch.records import RecordBook
     from cfpreport.calculation.factors import FactorSet
+    from cfpreport.input.sources import StudySource
     from cfpreport.report.style import Style
 
 #: What writes the files: a new version of one of them is a new report.
@@ -125,20 +128,17 @@ class Fingerprinter:
         self.factor_hashes: dict[tuple, dict] = {}
         self.styles: dict[Path | None, str] = {}
 
-    def inputs(self, study: Path, book: RecordBook | None = None) -> Inputs | None:
+    def inputs(self, study: str | Path | StudySource, book: RecordBook | None = None
+               ) -> Inputs | None:
         """Hash a study's inputs; None when the study cannot be read (the build says why).
 
-        With ``book``, a study whose bytes one of its records names is not parsed."""
-        try:
-            raw = read_limited(study)
-        except OSError:
+        With ``book``, a study file whose bytes one of its records names is not parsed."""
+        read = read_workbook_report(study) if getattr(study, "is_workbook", False) else (
+            read_study_file(Path(study), book))
+        if read is None:
             return None
-        digest = hashlib.sha256(raw).hexdigest()
-        known = book.for_study(digest) if book is not None else None
-        uses = uses_from_record(known) if known else Uses.of_study(study)
-        if uses is None:
-            return None
-        folder = study.resolve().parent
+        digest, uses = read
+        folder = getattr(study, "folder", None) or Path(study).resolve().parent
         return Inputs(uses, {
             "study": digest,
             "images": {image: self.file_hash(folder / image) for image in uses.images},
@@ -186,6 +186,33 @@ class Fingerprinter:
         if style not in self.styles:
             self.styles[style] = folder_hash(style, templates_hash())
         return self.styles[style]
+
+
+def read_study_file(path: Path, book: RecordBook | None) -> tuple[str, Uses] | None:
+    """The hash of a study file's bytes and its uses, read from a record naming that
+    hash if there is one, else from the file."""
+    try:
+        raw = read_limited(path)
+    except OSError:
+        return None
+    digest = hashlib.sha256(raw).hexdigest()
+    known = book.for_study(digest) if book is not None else None
+    uses = uses_from_record(known) if known else Uses.of_study(path)
+    return (digest, uses) if uses else None
+
+
+def read_workbook_report(source: StudySource) -> tuple[str, Uses] | None:
+    """The hash of a workbook report's data (not of the workbook: an edit to one report
+    rebuilds only that one) and its uses. The workbook is read once per run."""
+    from cfpreport.input.sources import read_source
+
+    try:
+        loaded = read_source(source)
+    except CfpError:
+        return None
+    uses = uses_of(loaded.data, {}) if isinstance(loaded.data, dict) else None
+    digest = hashlib.sha256(b"workbook report\0" + canonical(loaded.data)).hexdigest()
+    return (digest, uses) if uses else None
 
 
 def uses_from_record(record: dict) -> Uses | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
@@ -96,8 +97,8 @@ def failure_lines(outcomes: list[Outcome]) -> list[str]:
         if outcome.bug:
             lines.append(f"{outcome.study}: failed on a bug in cfpreport (please report it):")
             lines.append(outcome.reason.rstrip())
-        elif outcome.reason.startswith(str(outcome.study)):
-            lines.append(outcome.reason)  # a study's problems name the file themselves
+        elif outcome.reason.startswith(os.fspath(outcome.study)):
+            lines.append(outcome.reason)  # a study's problems name the file (or cell)
         else:
             lines.append(f"{outcome.study}: {outcome.reason}")
     return lines

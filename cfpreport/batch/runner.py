@@ -33,10 +33,10 @@ from cfpreport.batch.records import (
     remove_temporaries,
     summary_products,
 )
-from cfpreport.batch.studies import find_studies
 from cfpreport.batch.summary import SUMMARY_NAMES, write_summary
 from cfpreport.batch.work import Job, JobResult
 from cfpreport.errors import CfpError, DuplicateReportError, Problem
+from cfpreport.input.sources import StudySource, find_studies
 from cfpreport.output import OutputFolder, folder_name
 
 DEFAULT_FORMATS = ("pdf", "docx", "json")
@@ -47,7 +47,7 @@ Status = Literal["built", "skipped", "failed"]
 class Outcome:
     """What became of one study of a batch."""
 
-    study: Path
+    study: StudySource  # a study file, or a workbook's report; str() names it
     status: Status
     reason: str  # built: why ("new", "the study file changed"); skipped: "unchanged";
     #              failed: the error, one line per problem (file:line:column field: ...)
@@ -70,7 +70,7 @@ class Batch:
     jobs.
     """
 
-    def __init__(self, paths: Iterable[str | Path], out_dir: str | Path, *,
+    def __init__(self, paths: Iterable[str | Path | StudySource], out_dir: str | Path, *,
                  jobs: int | None = None, formats: Iterable[str] = DEFAULT_FORMATS,
                  factor_set: str | None = None, style: str | Path | None = None,
                  strict: bool = False, force: bool = False, runner=None,
@@ -96,7 +96,7 @@ class Batch:
         self.summary = summary
         self.outcomes: dict[int, Outcome] = {}
         self.decisions: dict[int, Decision] = {}
-        self.claims: dict[str, Path] = {}  # report number -> the first study that has it
+        self.claims: dict[str, StudySource] = {}  # report number -> the first study with it
         self.cpu_seconds = 0.0  # of the workers, for the studies built
         self.peak_mb: dict[int, float] = {}  # worker pid -> its peak resident memory
 
@@ -163,7 +163,8 @@ class Batch:
             {name.rpartition(".")[2]: path for name, path in written.items()},
             result.warnings))
 
-    def write(self, study: Path, result: JobResult, inputs: Inputs | None) -> dict[str, Path]:
+    def write(self, study: StudySource, result: JobResult, inputs: Inputs | None
+              ) -> dict[str, Path]:
         """Write the files as one set, then the record, under the report number's lock."""
         with self.folder.report(result.number, study) as output:
             written = output.commit(result.files)
@@ -173,7 +174,7 @@ class Batch:
                                            len(result.warnings)))
         return written
 
-    def kept(self, study: Path, record: dict) -> Outcome:
+    def kept(self, study: StudySource, record: dict) -> Outcome:
         """The outcome of a study whose report is kept: its record's values."""
         return Outcome(study, "skipped", "unchanged", record["report_number"],
                        record["revision"], record["factor_set"], record["products"],
@@ -184,7 +185,7 @@ class Batch:
         self.outcomes[index] = outcome
         return outcome
 
-    def duplicate(self, study: Path, number: str, first: Path) -> Outcome:
+    def duplicate(self, study: StudySource, number: str, first: StudySource) -> Outcome:
         error = DuplicateReportError(
             f"report number {number} is also that of {first} in this batch; nothing "
             f"written for {study} into {folder_name(self.folder.path)} (give each study "
@@ -192,7 +193,7 @@ class Batch:
         return Outcome(study, "failed", str(error), number)
 
 
-def run_batch(paths: Iterable[str | Path], out_dir: str | Path, **options
+def run_batch(paths: Iterable[str | Path | StudySource], out_dir: str | Path, **options
               ) -> Iterator[Outcome]:
     """Build a batch of studies (see :class:`Batch` for the options); yield each
     study's outcome as it is known. The summary is written when the iteration ends."""
