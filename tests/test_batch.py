@@ -390,3 +390,26 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere(monkeypatch):
     assert "/min · ETA " in bar
     assert log.getvalue().splitlines() == ["[1/3] built T-1 a/study.yaml (new)",
                                            "[2/3] skipped T-2 b/study.yaml (unchanged)"]
+
+
+def test_editing_one_report_of_a_workbook_rebuilds_that_report_only(tmp_path):
+    from cfpreport.input.conversion import convert_studies
+
+    xingyue = tmp_path / "xingyue" / "study.yaml"
+    shutil.copytree(XINGYUE.parent, xingyue.parent)
+    book = tmp_path / "book.xlsx"
+    convert_studies([YUANYU, xingyue], book)
+    first = list(run_batch([book], tmp_path / "out", jobs=2, formats=("json",)))
+    assert sorted(str(outcome.study) for outcome in first) == [f"{book}#T4100013",
+                                                               f"{book}#T410086-05"]
+    assert {outcome.status for outcome in first} == {"built"}
+
+    xingyue.write_text(xingyue.read_text("utf-8").replace(BROKEN_AMOUNT, "amount: 5", 1),
+                       "utf-8")
+    convert_studies([YUANYU, xingyue], book, force=True)  # the whole workbook written anew
+    outcomes = list(run_batch([book], tmp_path / "out", jobs=2, formats=("json",)))
+    assert built(outcomes) == {"T410086-05": "the study file changed"}
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out" / "summary.csv")
+                                           .read_text("utf-8-sig"))))
+    assert sorted(row["study"] for row in rows) == [f"{book}#T4100013", f"{book}#T4100013",
+                                                    f"{book}#T410086-05"]
