@@ -240,8 +240,12 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
                                              "study that has any.")
 @click.option("--force", is_flag=True, help="Build every study, also those whose build "
                                             "record says nothing changed.")
+@click.option("--dask", metavar="ADDRESS", help="Build on the Dask cluster whose scheduler is "
+              "at ADDRESS (tcp://host:8786) instead of worker processes here; needs "
+              "cfpreport[dask] here and on the workers.")
 def batch(paths: tuple[Path, ...], out_dir: Path, jobs: int | None, formats: tuple[str, ...],
-          factor_set: str | None, style: Path | None, strict: bool, force: bool) -> None:
+          factor_set: str | None, style: Path | None, strict: bool, force: bool,
+          dask: str | None) -> None:
     """Build many studies at once into OUTPUT, with summary.csv and summary.xlsx.
 
     PATHS are study files, workbooks (each report a study) or folders searched for
@@ -257,7 +261,7 @@ def batch(paths: tuple[Path, ...], out_dir: Path, jobs: int | None, formats: tup
     from cfpreport.batch.runner import Batch, sigterm_interrupts
 
     run = Batch(paths, out_dir, jobs=jobs, formats=formats, factor_set=factor_set,
-                style=style, strict=strict, force=force)
+                style=style, strict=strict, force=force, dask=dask)
     progress, started = Progress(len(run.studies)), time.monotonic()
     try:
         with sigterm_interrupts():
