@@ -1,7 +1,7 @@
 """cfpreport: product carbon footprint reports from a YAML study file.
 
 The public API: :func:`load_study`, :func:`calculate`, :func:`load_factor_set`
-and, for whole reports, :func:`build_report`.
+and, for whole reports, :func:`build_report` and (for many studies) :func:`run_batch`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "build_report", "calculate", "load_factor_set", "load_study"]
+__all__ = ["__version__", "build_report", "calculate", "load_factor_set", "load_study",
+           "run_batch"]
 
 if TYPE_CHECKING:
+    from cfpreport.batch.runner import run_batch
     from cfpreport.build import build_report
     from cfpreport.calculation.calculate import calculate
     from cfpreport.calculation.factors import load_factor_set
@@ -23,6 +25,7 @@ _LAZY = {
     "calculate": "cfpreport.calculation.calculate",
     "load_factor_set": "cfpreport.calculation.factors",
     "load_study": "cfpreport.input.loading",
+    "run_batch": "cfpreport.batch.runner",
 }
 
 
