@@ -149,13 +149,17 @@ def prepare(study_path: str | Path, factor_set: str | None, strict: bool,
 
 def render(calculated: Calculated, style: Style, formats: tuple[str, ...],
            seconds: dict[str, float], pdf_worker: PdfWorker | InProcessPdf) -> Rendered:
-    """Build the report model and render every format to bytes."""
+    """Build the report model and render every format to bytes (the results JSON alone
+    needs no report model)."""
     from cfpreport.calculation.results_json import results_document
-    from cfpreport.report.model import build_report_model
 
     study, results = calculated.study, calculated.results
-    with timed(seconds, "model"):
-        model = build_report_model(study, results, style)
+    model = None
+    if set(formats) - {"json"}:
+        from cfpreport.report.model import build_report_model
+
+        with timed(seconds, "model"):
+            model = build_report_model(study, results, style)
     document = results_document(study, results)
     contents = render_all(model, study, formats, seconds, pdf_worker, style, document)
     number = study.report.number
@@ -233,12 +237,12 @@ def render_all(model, study, formats: tuple[str, ...], seconds: dict[str, float]
                document: dict[str, Any]) -> dict[str, bytes]:
     """Render every requested format to bytes, in memory; the PDF in the worker. The
     PDF may read the study's folder (its images) and the style's (its CSS's fonts)."""
-    from cfpreport.render.html import render_html
-
     contents: dict[str, bytes] = {}
     start = time.perf_counter()
     pdf_ready = None
     if "pdf" in formats:
+        from cfpreport.render.html import render_html
+
         roots = [study.folder, *([style.folder] if style.folder else [])]
         stylesheets = style.stylesheets(study.report.language)
         pdf_ready = pdf_worker.submit(render_html(model), roots, stylesheets)
@@ -259,9 +263,10 @@ def render_in_process(model, study, formats: tuple[str, ...], seconds: dict[str,
                       document: dict[str, Any]) -> None:
     """Render the formats other than the PDF into ``contents``."""
     from cfpreport.calculation.results_json import dumps
-    from cfpreport.render.html import render_html
 
     if "html" in formats:
+        from cfpreport.render.html import render_html
+
         with timed(seconds, "html"):
             stylesheets = style.stylesheets(study.report.language)
             contents["html"] = render_html(model, standalone=True,
