@@ -56,8 +56,9 @@ class Outcome:
     factor_set: dict[str, str] | None = None  # name, version
     products: list[dict] = field(default_factory=list)  # the summary's values, shown
     outputs: dict[str, Path] = field(default_factory=dict)  # format -> file
-    warnings: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()  # of a study built
     bug: bool = False  # failed with a traceback: a fault of cfpreport, not of the study
+    warning_count: int = 0  # of a study built or kept
 
 
 class Batch:
@@ -161,7 +162,7 @@ class Batch:
             {key: result.document["factor_set"][key] for key in ("name", "version")},
             summary_products(result.document),
             {name.rpartition(".")[2]: path for name, path in written.items()},
-            result.warnings))
+            result.warnings, warning_count=len(result.warnings)))
 
     def write(self, study: StudySource, result: JobResult, inputs: Inputs | None
               ) -> dict[str, Path]:
@@ -179,7 +180,7 @@ class Batch:
         return Outcome(study, "skipped", "unchanged", record["report_number"],
                        record["revision"], record["factor_set"], record["products"],
                        {name.rpartition(".")[2]: self.folder.path / name
-                        for name in record["outputs"]})
+                        for name in record["outputs"]}, warning_count=record["warnings"])
 
     def done(self, index: int, outcome: Outcome) -> Outcome:
         self.outcomes[index] = outcome

@@ -40,7 +40,7 @@ def summary_rows(outcomes: Iterable[Outcome]) -> list[dict[str, object]]:
             "factor set": (outcome.factor_set or {}).get("name", ""),
             "factor set version": (outcome.factor_set or {}).get("version", ""),
             "status": outcome.status, "detail": outcome.reason[:MAX_DETAIL],
-            "warnings": len(outcome.warnings) if outcome.status == "built" else "",
+            "warnings": outcome.warning_count if outcome.status != "failed" else "",
             "files": "; ".join(path.name for path in outcome.outputs.values()),
         }
         if not outcome.products:

@@ -55,7 +55,8 @@ class JobResult:
 
     @classmethod
     def failed(cls, job: Job, error: str) -> JobResult:
-        return cls(job.index, error=error, bug=True)
+        """A job its runner could not run (its worker died, say)."""
+        return cls(job.index, error=error)
 
 
 def run_job(job: Job) -> JobResult:
