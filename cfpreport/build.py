@@ -26,6 +26,7 @@ from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
 from cfpreport.report.style import Style, chosen_style, load_style
 
 if TYPE_CHECKING:  # the steps import pandas, pydantic and Jinja: only when a build runs
+    from cfpreport.input.sources import StudySource
     from cfpreport.pipeline import Calculated
 
 FORMATS = ("pdf", "docx", "json", "html")
@@ -75,7 +76,7 @@ class InProcessPdf:
         """Nothing runs before it is asked for."""
 
 
-def build_report(study_path: str | Path, out_dir: str | Path | OutputFolder,
+def build_report(study_path: str | Path | StudySource, out_dir: str | Path | OutputFolder,
                  formats: Iterable[str] = DEFAULT_FORMATS,
                  factor_set: str | None = None, pdf_worker: PdfWorker | None = None,
                  strict: bool = False, style: str | Path | Style | None = None
@@ -90,13 +91,14 @@ def build_report(study_path: str | Path, out_dir: str | Path | OutputFolder,
     Pass an open :class:`PdfWorker` to render the PDF in its process (the CLI opens
     one per run, so a batch shares it); without one, a worker is started for the call.
     """
-    inputs = Fingerprinter(factor_set, style).inputs(Path(study_path))
+    inputs = Fingerprinter(factor_set, style).inputs(study_path)
     return _build(study_path, out_dir, formats, factor_set, pdf_worker, strict, style, inputs)
 
 
-def _build(study_path: str | Path, out_dir: str | Path | OutputFolder, formats: Iterable[str],
-           factor_set: str | None, pdf_worker: PdfWorker | None, strict: bool,
-           style: str | Path | Style | None, inputs: Inputs | None) -> BuildRecord:
+def _build(study_path: str | Path | StudySource, out_dir: str | Path | OutputFolder,
+           formats: Iterable[str], factor_set: str | None, pdf_worker: PdfWorker | None,
+           strict: bool, style: str | Path | Style | None, inputs: Inputs | None
+           ) -> BuildRecord:
     """Build one study whose inputs were hashed (before anything was read for the build:
     a file changed meanwhile makes the next run build it again)."""
     if pdf_worker is None and "pdf" in formats:
@@ -185,7 +187,7 @@ def checked_formats(formats: Iterable[str]) -> tuple[str, ...]:
     return formats
 
 
-def build_reports(studies: Iterable[str | Path], out_dir: str | Path,
+def build_reports(studies: Iterable[str | Path | StudySource], out_dir: str | Path,
                   formats: Iterable[str] = DEFAULT_FORMATS, factor_set: str | None = None,
                   pdf_worker: PdfWorker | None = None, strict: bool = False,
                   style: str | Path | Style | None = None, force: bool = False
@@ -211,7 +213,7 @@ def build_reports(studies: Iterable[str | Path], out_dir: str | Path,
     book, fingerprinter = RecordBook(folder.path), Fingerprinter(factor_set, style)
     for path in studies:
         try:
-            decision = book.decide(fingerprinter.inputs(Path(path)), formats, strict, force)
+            decision = book.decide(fingerprinter.inputs(path), formats, strict, force)
             if decision.skip:
                 yield Path(path), kept(folder, Path(path), decision.record)
                 continue

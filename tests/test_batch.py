@@ -413,3 +413,13 @@ def test_editing_one_report_of_a_workbook_rebuilds_that_report_only(tmp_path):
                                            .read_text("utf-8-sig"))))
     assert sorted(row["study"] for row in rows) == [f"{book}#T4100013", f"{book}#T4100013",
                                                     f"{book}#T410086-05"]
+
+
+def test_build_keeps_an_unchanged_report_of_a_workbook(tmp_path):
+    from cfpreport.input.conversion import convert_studies
+
+    book = tmp_path / "book.xlsx"
+    convert_studies([XINGYUE], book)
+    command = ["build", str(book), "-o", str(tmp_path / "out"), "-f", "json"]
+    outputs = [CliRunner().invoke(main, command).output for _ in range(2)]
+    assert ["unchanged, kept" in output for output in outputs] == [False, True]
