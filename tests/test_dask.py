@@ -22,10 +22,12 @@ import pytest
 from click.testing import CliRunner
 
 from cfpreport.batch import run_batch
-from cfpreport.batch.dask_pool import TASK, build_parcel, environment, pack
+from cfpreport.batch.dask_pool import TASK, DaskPool, build_parcel, environment
+from cfpreport.batch.parcels import pack
 from cfpreport.batch.runner import Batch
 from cfpreport.batch.work import Job, run_job
 from cfpreport.cli import main
+from cfpreport.errors import CfpError
 from tests.conftest import RING_MAIN_UNIT, XINGYUE, YUANYU
 
 try:
@@ -95,7 +97,7 @@ def test_a_parcel_builds_where_none_of_the_study_s_files_are(tmp_path, monkeypat
     jobs = [Job(0, "rmu/study.yaml", ("json", "docx", "html")),
             Job(1, str(broken.relative_to(work)), QUICK), Job(2, "book.xlsx#T4100013", QUICK)]
     here = [run_job(job) for job in jobs]
-    parcels = [pack(job) for job in jobs]
+    parcels = [pack(job, environment()) for job in jobs]
     work.rename(tmp_path / "away")  # the worker sees none of it
 
     there = [build_parcel(parcel) for parcel in parcels]
@@ -108,15 +110,29 @@ def test_a_parcel_builds_where_none_of_the_study_s_files_are(tmp_path, monkeypat
 
 
 def test_a_worker_with_another_cfpreport_refuses_the_study():
-    parcel = pack(Job(0, str(YUANYU), QUICK))
     ours = environment()
     older = {**ours, "cfpreport": {**ours["cfpreport"], "version": "0.0.1"},
              "fonts": "another"}
-    result = build_parcel(parcel.__class__(**{**vars(parcel), "environment": older}))
+    result = build_parcel(pack(Job(0, str(YUANYU), QUICK), older))
     assert not result.files
     assert "does not build with the cfpreport of this machine" in result.error
     assert f"cfpreport {ours['cfpreport']['version']} there, 0.0.1 here" in result.error
     assert "the fonts differ" in result.error
+
+
+def test_a_lost_scheduler_stops_the_batch():
+    """A study cancelled by the cluster is not at fault: the batch stops, as at Ctrl-C."""
+    distributed = pytest.importorskip("distributed")
+
+    class Cancelled:
+        def result(self):
+            raise distributed.client.FutureCancelledError("k", "scheduler-connection-lost")
+
+    pool = DaskPool.__new__(DaskPool)  # the pool's reading of results, without a cluster
+    pool.address = "tcp://scheduler:8786"
+    with pytest.raises(CfpError, match=r"^--dask tcp://scheduler:8786: lost the Dask "
+                                       r"scheduler \(scheduler-connection-lost\)"):
+        pool.result_of(Job(0, str(YUANYU), QUICK), Cancelled())
 
 
 # --- on a cluster of two worker processes -------------------------------------------------
