@@ -197,7 +197,7 @@ def read_study_file(path: Path, book: RecordBook | None) -> tuple[str, Uses] | N
         return None
     digest = hashlib.sha256(raw).hexdigest()
     known = book.for_study(digest) if book is not None else None
-    uses = uses_from_record(known) if known else Uses.of_study(path)
+    uses = (uses_from_record(known) if known else None) or Uses.of_study(path)
     return (digest, uses) if uses else None
 
 

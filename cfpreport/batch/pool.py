@@ -16,6 +16,7 @@ replaced, its study reported as failed.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -55,8 +56,9 @@ def _serve(connection: Connection, lifeline: int | None, parent_pid: int,
 def warm_up(warm_pdf: bool) -> None:
     """Import what every build needs, and lay out one page to load the fonts."""
     try:
-        import cfpreport.build
-        import cfpreport.render.docx  # noqa: F401
+        import cfpreport.pipeline
+        import cfpreport.render.docx
+        import cfpreport.report.model  # noqa: F401
 
         if warm_pdf:
             from cfpreport.render.pdf_worker import warm_up_here
@@ -90,7 +92,8 @@ class Worker:
 
     def send(self, job: Job) -> None:
         self.job = job
-        self.connection.send(job)
+        with contextlib.suppress(OSError):  # it died: its sentinel says so, and the job fails
+            self.connection.send(job)
 
     def stop(self) -> None:
         """End the worker now, busy or not."""
@@ -156,9 +159,11 @@ class LocalPool:
         self.workers.remove(worker)
         if more:
             self.start()
-        return JobResult.failed(job, f"the worker process building it died (exit status "
-                                     f"{worker.process.exitcode}); try it alone with "
-                                     f"`cfpreport build`")
+        code = worker.process.exitcode
+        how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else (
+            f"exit status {code}")
+        return JobResult.failed(job, f"the worker process building it died ({how}); try it "
+                                     f"alone with `cfpreport build`")
 
     def close(self) -> None:
         """Stop every worker now."""

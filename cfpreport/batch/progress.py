@@ -74,7 +74,8 @@ class Progress:
         number = f" {outcome.number}" if outcome.number else ""
         if outcome.status == "failed":
             first = outcome.reason.splitlines()[0] if outcome.reason else ""
-            return f"{where} failed{number} {outcome.study}: {first}"
+            study = "" if first.startswith(os.fspath(outcome.study)) else f"{outcome.study}: "
+            return f"{where} failed{number} {study}{first}"
         return f"{where} {outcome.status}{number} {outcome.study} ({outcome.reason})"
 
 

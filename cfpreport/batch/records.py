@@ -34,6 +34,8 @@ RECORDS = ".cfpreport"  # the folder of records inside the output folder
 CHANGED = {"study": "the study file changed", "images": "an image changed",
            "factors": "the factors it uses changed", "style": "the style or templates changed",
            "fonts": "the fonts changed", "cfpreport": "cfpreport or its libraries changed"}
+REQUIRED = {"report_number", "revision", "uses", "inputs", "warnings", "outputs",
+            "factor_set", "products"}
 TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[0-9a-f]{8}\.tmp$")  # output.replace_file's
 
 
@@ -71,7 +73,7 @@ class RecordBook:
 
     def remember(self, record: dict) -> None:
         self.records()[record["report_number"]] = record
-        self._by_study[record["inputs"]["study"]] = record
+        self._by_study[record["inputs"].get("study")] = record
 
     def for_study(self, digest: str) -> dict | None:
         self.records()
@@ -122,10 +124,9 @@ def read_record(path: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     valid = (isinstance(record, dict) and record.get("format") == RECORD_FORMAT
-             and isinstance(record.get("inputs"), dict)
-             and isinstance(record.get("outputs"), dict)
-             and isinstance(record.get("products"), list)
-             and record.get("report_number") == path.stem)
+             and set(record) >= REQUIRED and record["report_number"] == path.stem
+             and isinstance(record["inputs"], dict) and isinstance(record["outputs"], dict)
+             and isinstance(record["products"], list))
     return record if valid else None
 
 
