@@ -106,11 +106,18 @@ class Worker:
             self.lifeline = None
 
 
+def cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class LocalPool:
     """``jobs`` worker processes on this machine, started when first needed."""
 
     def __init__(self, jobs: int | None = None, warm_pdf: bool = True) -> None:
-        self.size = max(1, jobs or os.cpu_count() or 1)
+        self.size = max(1, jobs or cores())
         self.warm_pdf = warm_pdf
         methods = multiprocessing.get_all_start_methods()
         self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
