@@ -169,3 +169,12 @@ def test_validate_strict_fails_a_study_with_warnings():
     assert strict.exit_code == 1
     assert ": warning: " not in strict.output
     assert "products[0].activities[0].factor: factor electricity" in strict.output
+
+
+def test_factors_export_into_a_missing_folder_is_one_line(tmp_path):
+    target = tmp_path / "missing" / "x.yaml"
+    result = CliRunner().invoke(main, ["factors", "export", "cn-2022", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"error: cannot write {target}: no such file or directory (ENOENT)"]
+    assert not target.parent.exists()

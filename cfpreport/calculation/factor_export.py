@@ -15,6 +15,7 @@ import yaml
 
 from cfpreport.calculation.factors import Factor, FactorSet
 from cfpreport.errors import OutputExistsError
+from cfpreport.output import replace_file  # whole or not at all; errors as one line
 
 FIELDS = ("id", "name", "value", "unit", "kind", "source", "publisher", "en", "published",
           "year", "chain", "density", "note", "verified", "verified_by", "verified_on")
@@ -84,7 +85,7 @@ def write_factor_set(factor_set: FactorSet, path: Path, force: bool = False) -> 
     """Write the export to ``path``; never overwrite a (possibly reviewed) file unasked."""
     if path.exists() and not force:
         raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
-    path.write_text(export_factor_set(factor_set, path.name), encoding="utf-8")
+    replace_file(path, export_factor_set(factor_set, path.name).encode("utf-8"))
 
 
 def factor_entry(factor: Factor) -> dict[str, Any]:
