@@ -20,6 +20,7 @@ factor), then:
 
 Run: python benchmarks/batch.py [--count 200] [--products 3] [--jobs 1,2] [--rerun 1000]
      [--growth 100,1000] [--growth-formats pdf,docx,json]
+(``--count 0`` or ``--jobs ''`` skips the first three: growth only.)
 """
 
 from __future__ import annotations
@@ -163,19 +164,21 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
-        make_studies(tmp / "studies", args.count, args.products)
-        print(f"{args.count} studies of {args.products} products, full reports ({FULL}):")
         results = {}
-        for jobs in map(int, args.jobs.split(",")):
-            results[jobs] = measured(tmp / "studies", tmp / f"out-{jobs}", jobs)
-            report(f"--jobs {jobs}", results[jobs])
+        if args.count and args.jobs:
+            make_studies(tmp / "studies", args.count, args.products)
+            print(f"{args.count} studies of {args.products} products, full reports ({FULL}):")
+            for jobs in map(int, args.jobs.split(",")):
+                results[jobs] = measured(tmp / "studies", tmp / f"out-{jobs}", jobs)
+                report(f"--jobs {jobs}", results[jobs])
         if len(results) == 2:
             (a, ra), (b, rb) = sorted(results.items())
             print(f"  --jobs {b} builds {ra['wall'] / rb['wall']:.2f} x as fast as --jobs {a}")
-        last = tmp / f"out-{max(results)}"
-        seconds, said = cli_rerun(tmp / "studies", last)
-        print(f"no-change rerun of {args.count} (CLI): {seconds:.2f} s ({said})")
-        if args.rerun:
+        last = tmp / f"out-{max(results)}" if results else None
+        if last:
+            seconds, said = cli_rerun(tmp / "studies", last)
+            print(f"no-change rerun of {args.count} (CLI): {seconds:.2f} s ({said})")
+        if args.rerun and last:
             make_studies(tmp / "rerun", args.rerun, args.products)
             built = measured(tmp / "rerun", tmp / "rerun-out", 2, "json")
             premade_full_outputs(tmp / "rerun-out", last)
@@ -187,7 +190,8 @@ def main() -> None:
             result = measured(tmp / f"growth-{size}", tmp / f"growth-out-{size}", 2,
                               args.growth_formats)
             print(f"growth, {size} studies ({args.growth_formats}, --jobs 2): "
-                  f"{result['wall']:.1f} s, {result['wall'] / size * 1000:.0f} ms per study")
+                  f"{result['wall']:.1f} s, {result['wall'] / size * 1000:.0f} ms and "
+                  f"{result['cpu'] / size * 1000:.0f} ms CPU per study")
 
 
 if __name__ == "__main__":
