@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cfpreport.errors import BuildError
-from cfpreport.render.pdf import pdf_bytes
+from cfpreport.render.pdf import font_configuration, pdf_bytes
 from cfpreport.render.pdf_worker import PdfWorker
 from tests.conftest import ROOT
 
@@ -52,6 +52,20 @@ def test_a_cancelled_job_ends_the_worker_and_the_next_job_gets_its_own_pdf(tmp_p
         assert worker.submit(HTML, [tmp_path])() == pdf_bytes(HTML, [tmp_path])
         assert worker.process is not first
     assert not worker.process.is_alive()
+
+
+def test_the_worker_s_temporary_files_are_removed_however_it_ends(tmp_path):
+    font_configuration.cache_clear()  # else the worker inherits this process's fonts
+    with PdfWorker(warm_up=False) as worker:
+        worker.submit(HTML, [tmp_path])()
+        first = Path(worker.temporary)
+        assert any(first.rglob("*"))  # WeasyPrint's copies of the fonts
+        worker.submit(SLOW_HTML, [tmp_path])
+        worker.cancel()  # killed while it lays out the PDF
+        assert not first.exists()
+        worker.submit(HTML, [tmp_path])()
+        second = Path(worker.temporary)
+    assert not second.exists()
 
 
 def test_leaving_the_context_during_a_job_does_not_wait_for_it(tmp_path):

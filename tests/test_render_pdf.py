@@ -7,6 +7,7 @@ module; the tests read its text and fonts back with pypdf.
 
 from __future__ import annotations
 
+import gc
 import io
 import logging
 import re
@@ -26,6 +27,8 @@ from cfpreport.render.pdf import (
     allowed_file,
     check_harfbuzz_subset,
     confined_fetcher,
+    file_state,
+    font_configuration,
     pdf_bytes,
     write_pdf,
 )
@@ -472,4 +475,48 @@ def test_pdf_is_small(rendered):
 
 def test_same_model_gives_identical_bytes(rendered):
     assert pdf_bytes(render_html(sample_model()), allowed_roots=[]) == rendered.pdf
+
+
+def test_the_fonts_a_process_keeps_change_no_byte_of_a_later_pdf():
+    html = render_html(sample_model())
+    font_configuration.cache_clear()
+    fresh = pdf_bytes(html, allowed_roots=[])
+    english = [assets.templates_dir() / name for name in ("report.css", "report.en.css")]
+    pdf_bytes("<p>Product carbon footprint 产品碳足迹</p>", allowed_roots=[], stylesheets=english)
+    pdf_bytes("<h1>另一份报告</h1><p>鳞 齉 ℃ ≤ μg</p>", allowed_roots=[])
+    assert pdf_bytes(html, allowed_roots=[]) == fresh
+    assert font_configuration.cache_info().currsize == 2  # one per list of stylesheets
+
+
+def test_an_edited_stylesheet_gets_a_font_configuration_of_its_own(tmp_path):
+    css = tmp_path / "report.css"
+    css.write_text("p { color: #111111 }", encoding="utf-8")
+    first = font_configuration((file_state(css),))
+    assert font_configuration((file_state(css),)) is first
+    css.write_text("p { color: #222222; }", encoding="utf-8")
+    assert font_configuration((file_state(css),)) is not first
+
+
+def test_the_garbage_collector_only_collects_the_pdf_s_own_objects_after_it():
+    generations = []
+
+    def record(phase, info):
+        if phase == "start":
+            generations.append(info["generation"])
+
+    gc.callbacks.append(record)
+    try:
+        pdf_bytes("<h1>产品碳足迹</h1>" + "<p>0.0677 tCO<sub>2</sub>e</p>" * 300, allowed_roots=[])
+        assert gc.isenabled()
+        assert set(generations) == {0}  # none while it was made; the youngest after
+        with pytest.raises(BuildError):
+            pdf_bytes('<img src="file:///etc/passwd">', allowed_roots=[])
+        assert gc.isenabled()
+        gc.disable()  # the caller's pause is the caller's to end
+        generations.clear()
+        pdf_bytes("<p>碳足迹</p>", allowed_roots=[])
+        assert not gc.isenabled() and generations == []
+    finally:
+        gc.enable()
+        gc.callbacks.remove(record)
 

@@ -11,30 +11,39 @@ like every other URL.
 The output is reproducible: the same HTML gives the same bytes (no timestamps; the
 dates come from the HTML's ``dcterms`` metadata, the file identifier from a hash of
 the content).
+
+Two things keep a process's PDFs after the first fast. The fonts that the stylesheets'
+``@font-face`` rules name are loaded once per list of stylesheets
+(:func:`font_configuration`): with a new configuration for every PDF, WeasyPrint copied
+each font (8-12 MB) into a temporary folder and Pango opened them all afresh, ~0.1 s a
+PDF. And the garbage collector rests while a PDF is made (:func:`collector_paused`):
+layout builds hundreds of thousands of objects that live until the PDF is written, and
+the collections on the way walked them over and over, and every object of the imported
+modules with them: a fifth of a report's CPU time.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import logging
 import mimetypes
+import os
 import warnings
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
-
-import weasyprint
-from weasyprint.css.counters import CounterStyle
-from weasyprint.text import ffi
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from cfpreport import assets
 from cfpreport.errors import BuildError
 from cfpreport.output import replace_file
 from cfpreport.render.html import stylesheet_path
+from cfpreport.render.libraries import import_weasyprint
 
+weasyprint = import_weasyprint()  # with weasyprint.css, .text and .urls
 log = logging.getLogger(__name__)
 
 # PDF file identifier: True asks pydyf for the md5 of the content, so it is stable.
@@ -52,22 +61,71 @@ def pdf_bytes(html: str, allowed_roots: Sequence[Path] = (),
     must lie in the package or in one of the allowed roots."""
     check_harfbuzz_subset()
     fetcher = confined_fetcher(allowed_roots)
-    # The stylesheets' @font-face and @counter-style rules live in these two objects,
-    # shared by the stylesheets and the render.
-    fonts, counters = FontConfiguration(), CounterStyle()
+    paths = [Path(path).resolve() for path in stylesheets or [stylesheet_path()]]
+    # The stylesheets' @font-face rules load their fonts into the configuration of this
+    # list of stylesheets (once: a font already there is not read again), and their
+    # @counter-style rules go into this document's own counter styles.
+    fonts = font_configuration(tuple(map(file_state, paths)))
+    counters = weasyprint.css.counters.CounterStyle()
     base_url = assets.templates_dir().as_uri() + "/"
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-        sheets = [weasyprint.CSS(url=Path(path).resolve().as_uri(), url_fetcher=fetcher,
-                                 font_config=fonts, counter_style=counters)
-                  for path in stylesheets or [stylesheet_path()]]
-        return document.write_pdf(stylesheets=sheets, font_config=fonts,
-                                  counter_style=counters, **PDF_OPTIONS)
-    except FatalURLFetchingError as error:
+        with collector_paused():
+            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            sheets = [weasyprint.CSS(url=path.as_uri(), url_fetcher=fetcher,
+                                     font_config=fonts, counter_style=counters)
+                      for path in paths]
+            return document.write_pdf(stylesheets=sheets, font_config=fonts,
+                                      counter_style=counters, **PDF_OPTIONS)
+    except weasyprint.urls.FatalURLFetchingError as error:
         # WeasyPrint's fatal fetch error is a BaseException; give callers an Exception.
         reason = error.__cause__ or error
         raise BuildError(f"the report refers to a resource it may not read: {reason}") \
             from reason
+
+
+def file_state(path: Path) -> tuple[Path, int, int]:
+    """A file's path, modification time and size (-1, -1 if it cannot be read)."""
+    try:
+        stat = os.stat(path)
+    except OSError:  # the fetcher refuses it, as it refuses any file it cannot read
+        return path, -1, -1
+    return path, stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=4)
+def font_configuration(stylesheets: tuple[tuple[Path, int, int], ...]
+                       ) -> weasyprint.text.fonts.FontConfiguration:
+    """The font configuration of a list of stylesheets, as they are on disk (a style's
+    edited CSS gets a new one), shared by this process's PDFs: the fonts the
+    stylesheets' ``@font-face`` rules name are loaded by the first PDF, then kept.
+
+    A list of its own for each look: two house styles may give one family name to
+    different files. A few are kept (a batch may mix house styles and languages); each
+    holds a temporary copy of its fonts, removed when it is dropped, at the latest at
+    the end of the process.
+    """
+    return weasyprint.text.fonts.FontConfiguration()
+
+
+# Drop the configurations while WeasyPrint can still remove its copies of the fonts:
+# later in the interpreter's teardown its modules are being emptied.
+atexit.register(font_configuration.cache_clear)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the garbage collector, then collect the youngest objects, which are all
+    the objects made meanwhile: the document's cycles are freed at once, and the
+    older objects (imported modules, a batch's other studies) are not walked."""
+    if not gc.isenabled():  # paused by the caller, who collects
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
 
 
 def write_pdf(html: str, path: Path, *, allowed_roots: Sequence[Path] = ()) -> None:
@@ -81,7 +139,7 @@ def confined_fetcher(allowed_roots: Sequence[Path] = ()) -> ConfinedFetcher:
     return ConfinedFetcher((assets.templates_dir(), assets.fonts_dir(), *allowed_roots))
 
 
-class ConfinedFetcher(URLFetcher):
+class ConfinedFetcher(weasyprint.urls.URLFetcher):
     """Serve data: URIs and files under the given roots; refuse everything else."""
 
     def __init__(self, roots: Sequence[Path]) -> None:
@@ -89,7 +147,8 @@ class ConfinedFetcher(URLFetcher):
                          fail_on_errors=True)
         self.roots = tuple(Path(root).resolve() for root in roots)
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict | None = None
+              ) -> weasyprint.urls.URLFetcherResponse:
         """Fetch a data: URI, or a file inside the roots (read from its resolved path)."""
         scheme = urlsplit(url).scheme.lower()
         if scheme == "data":
@@ -98,8 +157,8 @@ class ConfinedFetcher(URLFetcher):
             raise ForbiddenURL(f"only data: and file: URLs may be read, not {url!r}")
         path = allowed_file(url, self.roots)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(),
-                                  headers={"Content-Type": content_type})
+        return weasyprint.urls.URLFetcherResponse(path.as_uri(), body=path.read_bytes(),
+                                                  headers={"Content-Type": content_type})
 
 
 def allowed_file(url: str, roots: Sequence[Path]) -> Path:
@@ -118,7 +177,7 @@ def allowed_file(url: str, roots: Sequence[Path]) -> Path:
 @cache
 def check_harfbuzz_subset() -> bool:
     """Warn loudly (once) when WeasyPrint would subset fonts with slow fontTools."""
-    if ffi.harfbuzz_subset is not None:
+    if weasyprint.text.ffi.harfbuzz_subset is not None:
         return True
     message = ("HarfBuzz subsetting (libharfbuzz-subset0) is missing: WeasyPrint falls back "
                "to fontTools and each PDF takes ~10 s longer. Install libharfbuzz-subset0 "
