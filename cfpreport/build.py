@@ -22,15 +22,13 @@ from cfpreport.batch.inputs import Fingerprinter, Inputs
 from cfpreport.batch.records import RecordBook, new_record
 from cfpreport.errors import CfpError, Problem
 from cfpreport.output import OutputFolder
+from cfpreport.render import DEFAULT_FORMATS, FORMATS
 from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
 from cfpreport.report.style import Style, chosen_style, load_style
 
 if TYPE_CHECKING:  # the steps import pandas, pydantic and Jinja: only when a build runs
     from cfpreport.input.sources import StudySource
     from cfpreport.pipeline import Calculated
-
-FORMATS = ("pdf", "docx", "json", "html")
-DEFAULT_FORMATS = ("pdf", "docx", "json")
 
 log = logging.getLogger("cfpreport")
 
