@@ -84,7 +84,7 @@ FORM = Table(
            Cell("BXD-2")]],
     widths=[1, 2, 1, 2], style="form")
 FIGURE = Figure(anchor="f-1", number="图 5.2-1", caption="生命周期各阶段碳排放分布",
-                png=PNG, width_mm=80, alt="饼图",
+                picture=PNG, width_mm=80, alt="饼图",
                 legend=[LegendEntry("#1f4e79", "原材料获取  0.0382 tCO2e（56.43%）"),
                         LegendEntry("#c0504d", "产品生产  0.0295 tCO2e（43.57%）")])
 SIGNATURES = SignatureBlock(lines=[SignatureLine("编制", "张三"), SignatureLine("审核", "李四")],

@@ -120,7 +120,7 @@ def form_table() -> Table:
 
 def chart(width_mm: float, colour: str = "#1f4e79") -> Figure:
     legend = [replace(LEGEND[0], colour=colour), LEGEND[1]]
-    return Figure(anchor="f5-1", number="图 5.1-1", caption="各阶段排放占比", png=chart_png(),
+    return Figure(anchor="f5-1", number="图 5.1-1", caption="各阶段排放占比", picture=chart_png(),
                   width_mm=width_mm, alt="各阶段排放占比柱状图", legend=legend)
 
 
@@ -519,4 +519,3 @@ def test_the_garbage_collector_only_collects_the_pdf_s_own_objects_after_it():
     finally:
         gc.enable()
         gc.callbacks.remove(record)
-

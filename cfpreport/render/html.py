@@ -106,7 +106,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(runs=runs, data_uri=png_data_uri, percentages=percentages,
+    env.filters.update(runs=runs, data_uri=data_uri, percentages=percentages,
                        mm=millimetres, colour=css_colour, svg=inline_svg,
                        column_widths=column_widths_mm, keep_groups=keep_groups,
                        seal_field=seal_field)
@@ -137,9 +137,11 @@ def runs(text: str) -> Markup:
     return Markup("").join(parts)
 
 
-def png_data_uri(png: bytes) -> str:
-    """Return a ``data:`` URI carrying the PNG bytes (images are always inlined)."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+def data_uri(image: bytes) -> str:
+    """Return a ``data:`` URI carrying an image (images are always inlined): an SVG
+    document (a chart, see Figure.image), else PNG bytes."""
+    kind = "svg+xml" if image.startswith(b"<svg") else "png"
+    return f"data:image/{kind};base64," + base64.b64encode(image).decode("ascii")
 
 
 def inline_svg(svg: str) -> Markup:

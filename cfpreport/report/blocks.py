@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Literal
+from functools import cached_property
+from typing import ClassVar, Literal, Protocol
 
 Align = Literal["left", "center", "right"]
 
@@ -94,21 +95,57 @@ class LegendEntry:
     text: str  # "产品生产  0.0382 tCO2e（56.43%）"
 
 
+class Graphic(Protocol):
+    """A graphic drawn twice: as SVG for the PDF and HTML, as PNG for Word, which
+    python-docx cannot give SVG (a :class:`~cfpreport.report.drawing.Drawing`, a
+    :class:`~cfpreport.report.charts.Pie`). ``svg`` may decline (None): the PNG serves.
+
+    An ``inline`` graphic's SVG is set into the page as markup (a drawing whose text
+    stays text); another's is shown as an image, laid out as its PNG was (a chart)."""
+
+    inline: ClassVar[bool]
+
+    def svg(self) -> str | None: ...
+
+    def png(self) -> bytes: ...
+
+
 @dataclass(frozen=True)
 class Figure:
     kind: ClassVar[str] = "figure"
     anchor: str
     number: str  # "图 5.2-1"
     caption: str
-    png: bytes
+    picture: bytes | Graphic  # PNG bytes, or a graphic: an SVG and its PNG twin
     width_mm: float
     alt: str
     # A chart's legend as text beside the image, so its numbers are real, searchable
     # text in the PDF and the Word file (not pixels), drawn from the same strings.
     legend: list[LegendEntry] = field(default_factory=list)
-    # The same picture as vector SVG with real text (cfpreport.report.drawing): the PDF and
-    # HTML show it; Word, which python-docx cannot give SVG, shows the PNG twin.
-    svg: str | None = None
+
+    @cached_property
+    def svg(self) -> str | None:
+        """An inline graphic's SVG, set into the PDF's and HTML's page as markup."""
+        if isinstance(self.picture, bytes) or not self.picture.inline:
+            return None
+        return self.picture.svg()
+
+    @cached_property
+    def image(self) -> bytes:
+        """What the PDF and HTML show as an image when there is no inline SVG: a chart's
+        SVG (vector; its labels are shapes, as in a PNG), else the PNG."""
+        if not isinstance(self.picture, bytes) and not self.picture.inline:
+            svg = self.picture.svg()
+            if svg is not None:
+                return svg.encode("utf-8")
+        return self.png
+
+    @cached_property
+    def png(self) -> bytes:
+        """The picture as PNG, for Word (and the PDF when there is no SVG). A picture's
+        PNG is drawn when first asked for: by then the PDF's HTML has gone to the PDF
+        worker, which need not wait for matplotlib."""
+        return self.picture if isinstance(self.picture, bytes) else self.picture.png()
 
     @property
     def picture_width_mm(self) -> float:

@@ -1,6 +1,8 @@
-"""Charts: the stage pie as PNG (matplotlib's object API, no pyplot state), and the
-system-boundary diagram as a :class:`~cfpreport.report.drawing.Drawing` (SVG with real text
-for the PDF, a PNG twin for Word).
+"""Charts: the stage pie (:class:`Pie`), and the system-boundary diagram as a
+:class:`~cfpreport.report.drawing.Drawing`. Each is drawn twice: as SVG for the PDF and
+HTML, and as PNG for Word (python-docx cannot take SVG), with matplotlib's object API
+(no pyplot state). matplotlib is imported only when a PNG is drawn, which is after the
+PDF's HTML has gone to the PDF worker: a build's PDF no longer waits for it.
 
 Charts take final strings for every label: the numbers they print are formatted by
 the report builder, so the chart and the tables cannot disagree.
@@ -9,27 +11,37 @@ the report builder, so the chart and the tables cannot disagree.
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, replace
 from functools import cache
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, ClassVar
 
 from cfpreport.assets import font_path
 from cfpreport.render.textfit import PT_MM, widest_unit_mm, wrap
 from cfpreport.report.blocks import text_runs
 from cfpreport.report.drawing import Arrow, Drawing, Rect, Shape, Text, clean
+from cfpreport.report.glyphs import chart_glyphs
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DPI = 200
 MM = 1 / 25.4  # inches per millimetre
 # Muted, print-friendly colours that stay distinct in greyscale.
 PALETTE = ["#1f4e79", "#2e75b6", "#9dc3e6", "#548235", "#a9d18e", "#c55a11", "#f4b183"]
+DARK = {PALETTE[0], PALETTE[1], PALETTE[3], PALETTE[5]}  # their labels are white
+LABEL_PT = 9
+LABEL_DISTANCE = 0.66  # of the radius, from the centre
+EDGE_PT = 1.0  # the white line between slices
+AXES = (0.02, 0.96)  # the pie's axes: inset and size, as fractions of the picture
+AXIS_LIMIT = 1.25  # matplotlib's pie axes run from -1.25 to 1.25 (radius 1)
 
 
 @cache
 def chinese_font() -> str:
     """Register the shipped sans font with matplotlib and return its family name."""
+    from matplotlib import font_manager
+
     path = font_path("sans")
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
@@ -37,6 +49,8 @@ def chinese_font() -> str:
 
 def png_bytes(figure: Figure, dpi: int = DPI) -> bytes:
     """Render a figure to PNG without a timestamp or software tag (same input, same bytes)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     buffer = io.BytesIO()
     FigureCanvasAgg(figure)
     figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
@@ -49,23 +63,105 @@ class Slice:
     short: str  # text on the slice itself, e.g. "56.43%"; "" for small slices
 
 
-def stage_pie(slices: list[Slice], size_mm: float = 90) -> bytes:
+def stage_pie(slices: list[Slice], size_mm: float = 90) -> Pie:
     """A pie of stage shares (生命周期阶段碳排放分布图); its legend is text in the report."""
-    family = chinese_font()
-    figure = Figure(figsize=(size_mm * MM, size_mm * MM))
-    axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
-    values = [max(s.value, 0.0) for s in slices]
-    if sum(values) <= 0:
-        values = [1.0] * len(slices)
-    _, texts = axes.pie(values, colors=PALETTE[: len(slices)], startangle=90,
-                        counterclock=False, labels=[s.short for s in slices], labeldistance=0.66,
-                        wedgeprops={"linewidth": 1.0, "edgecolor": "white"},
-                        textprops={"fontfamily": family, "fontsize": 9})
-    dark = {PALETTE[0], PALETTE[1], PALETTE[3], PALETTE[5]}
-    for text, colour in zip(texts, PALETTE, strict=False):
-        text.set_color("white" if colour in dark else "black")
-    axes.set_aspect("equal")
-    return png_bytes(figure)
+    return Pie(tuple(slices), size_mm)
+
+
+@dataclass(frozen=True)
+class Pie:
+    """A pie of shares, clockwise from twelve o'clock, each large slice labelled.
+
+    :meth:`png` is matplotlib's pie, for Word. :meth:`svg`, for the PDF and HTML, draws
+    the same geometry as vectors: the wedges as paths, and the labels as the outlines of
+    the font's glyphs (:mod:`cfpreport.report.glyphs`), so that like the picture it
+    stands for it adds no text to the PDF (the legend carries the numbers as text).
+    The geometry is matplotlib's: radius 1 in axes from -1.25 to 1.25 inset by 2 %, each
+    label at 0.66 of the radius on its slice's middle, begun there on the right half
+    and ended there on the left, its line box (the font's typographic ascent and
+    descent) centred on it.
+    """
+
+    inline: ClassVar[bool] = False  # an image in the page, as its PNG was (Figure.image)
+    slices: tuple[Slice, ...]
+    size_mm: float = 90
+
+    @property
+    def values(self) -> list[float]:
+        """The slices' sizes, none below 0; all equal if they add up to nothing."""
+        values = [max(s.value, 0.0) for s in self.slices]
+        return values if sum(values) > 0 else [1.0] * len(self.slices)
+
+    def png(self) -> bytes:
+        """The pie drawn by matplotlib (its legend is text in the report)."""
+        from matplotlib.figure import Figure
+
+        family = chinese_font()
+        figure = Figure(figsize=(self.size_mm * MM, self.size_mm * MM))
+        axes = figure.add_axes((AXES[0], AXES[0], AXES[1], AXES[1]))
+        _, texts = axes.pie(self.values, colors=PALETTE[: len(self.slices)], startangle=90,
+                            counterclock=False, labels=[s.short for s in self.slices],
+                            labeldistance=LABEL_DISTANCE,
+                            wedgeprops={"linewidth": EDGE_PT, "edgecolor": "white"},
+                            textprops={"fontfamily": family, "fontsize": LABEL_PT})
+        for text, colour in zip(texts, PALETTE, strict=False):
+            text.set_color("white" if colour in DARK else "black")
+        axes.set_aspect("equal")
+        return png_bytes(figure)
+
+    def svg(self) -> str | None:
+        """The pie as a standalone SVG document; None when a label has a character the
+        kept outlines lack (the PNG serves then)."""
+        glyphs = chart_glyphs()
+        if not all(glyphs.covers(s.short) for s in self.slices):
+            return None
+        size = self.size_mm
+        centre, radius = size / 2, AXES[1] * size / (2 * AXIS_LIMIT)
+        edge = EDGE_PT * PT_MM
+        shapes, labels = [], []
+        start = 90.0  # degrees, anticlockwise from three o'clock; the slices go clockwise
+        total = sum(self.values)
+        for index, (piece, value) in enumerate(zip(self.slices, self.values, strict=True)):
+            end = start - 360 * value / total
+            colour = PALETTE[index % len(PALETTE)]
+            shapes.append(f'<path d="{wedge_path(centre, radius, start, end)}" '
+                          f'fill="{colour}" stroke="white" stroke-width="{edge:.4f}"/>')
+            if piece.short:
+                middle = math.radians((start + end) / 2)
+                x = centre + LABEL_DISTANCE * radius * math.cos(middle)
+                y = centre - LABEL_DISTANCE * radius * math.sin(middle)
+                fill = "white" if colour in DARK else "black"
+                path = label_path(piece.short, x, y, rightwards=math.cos(middle) > 0)
+                labels.append(f'<path d="{path}" fill="{fill}"/>')
+            start = end
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size:g}mm" '
+                f'height="{size:g}mm" viewBox="0 0 {size:g} {size:g}">\n'
+                + "\n".join(shapes + labels) + "\n</svg>\n")
+
+
+def wedge_path(centre: float, radius: float, start: float, end: float) -> str:
+    """A wedge from angle ``start`` clockwise to ``end`` (degrees; y grows downwards);
+    a whole circle has no line to the centre."""
+    def point(angle: float) -> str:
+        return (f"{centre + radius * math.cos(math.radians(angle)):.3f},"
+                f"{centre - radius * math.sin(math.radians(angle)):.3f}")
+
+    if abs(start - end) >= 360 - 1e-9:
+        return (f"M{point(start)}A{radius:.3f},{radius:.3f} 0 1 1 {point(start - 180)}"
+                f"A{radius:.3f},{radius:.3f} 0 1 1 {point(start)}Z")
+    large = 1 if start - end > 180 else 0
+    return (f"M{centre:.3f},{centre:.3f}L{point(start)}"
+            f"A{radius:.3f},{radius:.3f} 0 {large} 1 {point(end)}Z")
+
+
+def label_path(text: str, x: float, y: float, rightwards: bool) -> str:
+    """A label's outlines as matplotlib places it: begun at x (``rightwards``, on the
+    pie's right half) or ended there, its line box centred on y."""
+    glyphs = chart_glyphs()
+    scale = LABEL_PT * PT_MM / glyphs.units_per_em
+    origin = x if rightwards else x - glyphs.advance(text) * scale
+    baseline = y + (glyphs.ascent - glyphs.descent) * scale / 2
+    return glyphs.path(text, origin, baseline, scale)
 
 
 # --- the system boundary ----------------------------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from xml.sax.saxutils import escape, quoteattr
 
 from cfpreport import assets
@@ -79,6 +79,7 @@ Shape = Rect | Arrow | Text
 
 @dataclass(frozen=True)
 class Drawing:
+    inline: ClassVar[bool] = True  # its SVG goes into the page as markup (Figure.svg)
     width: float  # mm
     height: float  # mm
     shapes: list[Shape]

@@ -19,8 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from cfpreport.errors import StyleError
-from cfpreport.report.blocks import Block, BulletList, Figure, PageBreak, Table
-from cfpreport.report.drawing import Drawing
+from cfpreport.report.blocks import Block, BulletList, Figure, Graphic, PageBreak, Table
 from cfpreport.report.model import ModelWriter, figure_number, table_number
 
 YES_NO = ("yes", "no")
@@ -94,14 +93,12 @@ class Prepared:
         ref = self.add(Table("", number, caption, header, rows, widths, notes or []))
         return Ref(ref.ref, number)
 
-    def figure(self, caption: str, picture: bytes | Drawing, width_mm: float, alt: str,
+    def figure(self, caption: str, picture: bytes | Graphic, width_mm: float, alt: str,
                legend: list | None = None) -> Ref:
-        """Prepare a numbered figure: PNG bytes, or a Drawing (SVG with a PNG twin)."""
+        """Prepare a numbered figure: PNG bytes, or a Graphic (SVG with a PNG twin)."""
         self.figures += 1
         number = figure_number(self.chapter, self.figures, self.language)
-        png, svg = (picture.png(), picture.svg()) if isinstance(picture, Drawing) \
-            else (picture, None)
-        ref = self.add(Figure("", number, caption, png, width_mm, alt, legend or [], svg))
+        ref = self.add(Figure("", number, caption, picture, width_mm, alt, legend or []))
         return Ref(ref.ref, number)
 
 

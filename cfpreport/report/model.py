@@ -14,6 +14,7 @@ from cfpreport.report.blocks import (
     Block,
     Cell,
     Figure,
+    Graphic,
     Heading,
     LegendEntry,
     Metadata,
@@ -23,7 +24,6 @@ from cfpreport.report.blocks import (
     TableOfContents,
     TocEntry,
 )
-from cfpreport.report.drawing import Drawing
 from cfpreport.report.facts import LIST_SEPARATORS, gather_facts
 from cfpreport.report.style import BUILTIN, Style
 
@@ -100,14 +100,12 @@ class ModelWriter:
         self.blocks.append(Table(anchor, number, caption, header, rows, widths, notes or []))
         return number
 
-    def figure(self, caption: str, picture: bytes | Drawing, width_mm: float, alt: str,
+    def figure(self, caption: str, picture: bytes | Graphic, width_mm: float, alt: str,
                legend: list[LegendEntry] | None = None) -> str:
-        """Add a figure: PNG bytes, or a Drawing (shown as SVG, with a PNG twin for Word)."""
+        """Add a figure: PNG bytes, or a Graphic (shown as SVG, with a PNG twin for Word)."""
         number = self.next_figure_number()
-        png, svg = (picture.png(), picture.svg()) if isinstance(picture, Drawing) \
-            else (picture, None)
-        self.blocks.append(Figure(f"f-{len(self.blocks)}", number, caption, png, width_mm, alt,
-                                  legend or [], svg))
+        self.blocks.append(Figure(f"f-{len(self.blocks)}", number, caption, picture, width_mm,
+                                  alt, legend or []))
         return number
 
     def reserve_figure_number(self) -> str:
