@@ -211,7 +211,7 @@ def build_reports(studies: Iterable[str | Path | StudySource], out_dir: str | Pa
     book, fingerprinter = RecordBook(folder.path), Fingerprinter(factor_set, style)
     for path in studies:
         try:
-            decision = book.decide(fingerprinter.inputs(path), formats, strict, force)
+            decision = book.decide(fingerprinter.inputs(path, book), formats, strict, force)
             if decision.skip:
                 yield Path(path), kept(folder, Path(path), decision.record)
                 continue
