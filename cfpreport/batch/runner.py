@@ -152,17 +152,19 @@ class Batch:
         first = self.claims.setdefault(number, study)
         if first != study:  # its number was not what the study file seemed to say
             return self.done(result.index, self.duplicate(study, number, first))
-        try:
-            with deferred_interrupts():
+        # The outcome is noted inside the held block too: a report on disk is in the
+        # summary even when Ctrl-C or SIGTERM arrived while its files were written.
+        with deferred_interrupts():
+            try:
                 written = self.write(study, result, inputs)
-        except CfpError as error:
-            return self.done(result.index, Outcome(study, "failed", str(error), number))
-        return self.done(result.index, Outcome(
-            study, "built", decision.reason, number, result.revision,
-            {key: result.document["factor_set"][key] for key in ("name", "version")},
-            summary_products(result.document),
-            {name.rpartition(".")[2]: path for name, path in written.items()},
-            result.warnings, warning_count=len(result.warnings)))
+            except CfpError as error:
+                return self.done(result.index, Outcome(study, "failed", str(error), number))
+            return self.done(result.index, Outcome(
+                study, "built", decision.reason, number, result.revision,
+                {key: result.document["factor_set"][key] for key in ("name", "version")},
+                summary_products(result.document),
+                {name.rpartition(".")[2]: path for name, path in written.items()},
+                result.warnings, warning_count=len(result.warnings)))
 
     def write(self, study: StudySource, result: JobResult, inputs: Inputs | None
               ) -> dict[str, Path]:
