@@ -300,7 +300,8 @@ def batch(paths: tuple[Path, ...], out_dir: Path, jobs: int | None, formats: tup
         click.echo(f"interrupted; the reports written are kept; summary of what was done: "
                    f"{', '.join(map(str, run.summary_paths))}", err=True)
         raise SystemExit(128 + getattr(stop, "signum", 2)) from None
-    progress.close()
+    finally:
+        progress.close()  # also before the one line of an error that stops the batch
     outcomes = [run.outcomes[index] for index in sorted(run.outcomes)]
     for line in failure_lines(outcomes):
         click.echo(line, err=True)

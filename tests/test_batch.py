@@ -402,6 +402,42 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_elsewhere(monkeypatch):
                                            "[2/3] skipped T-2 b/study.yaml (unchanged)"]
 
 
+def test_an_error_that_stops_the_batch_starts_its_own_line_after_the_bar(monkeypatch, tmp_path):
+    from cfpreport.batch import runner
+    from cfpreport.errors import CfpError
+
+    class LostScheduler:
+        studies, outcomes = [Path("a/study.yaml"), Path("b/study.yaml")], {}
+
+        def __init__(self, *args, **options) -> None:
+            pass
+
+        def run(self):
+            yield Outcome(Path("a/study.yaml"), "built", "new", "T-1")
+            raise CfpError("the Dask scheduler at tcp://x:8786 is gone")
+
+    terminal, shown_on = Terminal(), Progress.__init__
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setattr(runner, "Batch", LostScheduler)
+    monkeypatch.setattr(Progress, "__init__",
+                        lambda self, total, stream=None: shown_on(self, total, terminal))
+    result = CliRunner().invoke(main, ["batch", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    bar_and_after = terminal.getvalue().split("\r\x1b[K")[-1]
+    assert bar_and_after.startswith("[###############---------------] 1/2 · built 1")
+    assert bar_and_after.endswith("\n") and bar_and_after.count("\n") == 1
+    assert "scheduler at tcp://x:8786 is gone" in result.output
+
+
+def test_closing_the_progress_twice_ends_its_line_once():
+    terminal = Terminal()
+    progress = Progress(2, terminal)
+    progress.update(Outcome(Path("a/study.yaml"), "built", "new", "T-1"))
+    progress.close()
+    progress.close()
+    assert terminal.getvalue().count("\n") == 1
+
+
 def test_editing_one_report_of_a_workbook_rebuilds_that_report_only(tmp_path):
     from cfpreport.input.conversion import convert_studies
 

@@ -28,6 +28,7 @@ class Progress:
         self.tty = self.stream.isatty()
         self.counts: Counter[str] = Counter()
         self.started = time.monotonic()
+        self.closed = False
 
     @property
     def finished(self) -> int:
@@ -42,9 +43,11 @@ class Progress:
         self.stream.flush()
 
     def close(self) -> None:
-        if self.tty and self.finished:
+        """End the redrawn line, once, so that what is printed next starts a line."""
+        if self.tty and self.finished and not self.closed:
             self.stream.write("\n")
             self.stream.flush()
+        self.closed = True
 
     def rate(self, now: float) -> float | None:
         """Studies built or failed per second so far (skips take no time)."""
