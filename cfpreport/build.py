@@ -65,10 +65,11 @@ class InProcessPdf:
     """Render the PDF in this process, when the caller asks for it (a batch worker is
     itself the warm renderer, and may not fork one of its own)."""
 
-    def submit(self, html: str, allowed_roots, stylesheets=()):
+    def submit(self, html: str, allowed_roots, stylesheets=(), final=None):
         from cfpreport.render.pdf import pdf_bytes
 
-        return lambda: pdf_bytes(html, allowed_roots=allowed_roots, stylesheets=stylesheets)
+        return lambda: pdf_bytes(html, allowed_roots=allowed_roots, stylesheets=stylesheets,
+                                 final=final)
 
     def cancel(self) -> None:
         """Nothing runs before it is asked for."""
@@ -161,7 +162,7 @@ def render(calculated: Calculated, style: Style, formats: tuple[str, ...],
         with timed(seconds, "model"):
             model = build_report_model(study, results, style)
     document = results_document(study, results)
-    contents = render_all(model, study, formats, seconds, pdf_worker, style, document)
+    contents = render_all(model, calculated, formats, seconds, pdf_worker, style, document)
     number = study.report.number
     return Rendered(calculated, document,
                     {f"{number}.{fmt}": data for fmt, data in contents.items()}, seconds)
@@ -232,11 +233,14 @@ def kept(folder: OutputFolder, study: Path, record: dict) -> BuildRecord:
                        skipped=True)
 
 
-def render_all(model, study, formats: tuple[str, ...], seconds: dict[str, float],
-               pdf_worker: PdfWorker | InProcessPdf, style: Style,
+def render_all(model, calculated: Calculated, formats: tuple[str, ...],
+               seconds: dict[str, float], pdf_worker: PdfWorker | InProcessPdf, style: Style,
                document: dict[str, Any]) -> dict[str, bytes]:
     """Render every requested format to bytes, in memory; the PDF in the worker. The
-    PDF may read the study's folder (its images) and the style's (its CSS's fonts)."""
+    PDF may read the study's folder (its images) and the style's (its CSS's fonts).
+    A final report's PDF carries the study, its images, factors and results
+    (:mod:`cfpreport.final.attachments`)."""
+    study = calculated.study
     contents: dict[str, bytes] = {}
     start = time.perf_counter()
     pdf_ready = None
@@ -245,7 +249,13 @@ def render_all(model, study, formats: tuple[str, ...], seconds: dict[str, float]
 
         roots = [study.folder, *([style.folder] if style.folder else [])]
         stylesheets = style.stylesheets(study.report.language)
-        pdf_ready = pdf_worker.submit(render_html(model), roots, stylesheets)
+        final = None
+        if study.report.status == "final":
+            from cfpreport.calculation.results_json import dumps
+            from cfpreport.final.attachments import final_pdf
+
+            final = final_pdf(calculated, dumps(document).encode("utf-8"))
+        pdf_ready = pdf_worker.submit(render_html(model), roots, stylesheets, final)
     try:
         render_in_process(model, study, formats, seconds, contents, style, document)
     except BaseException:

@@ -10,6 +10,7 @@ from cfpreport.calculation.calculate import Results, calculate
 from cfpreport.calculation.factors import FactorSet
 from cfpreport.errors import Problem, StudyError, in_order
 from cfpreport.input.checks import chosen_factor_set, factor_problems, study_factors, study_set
+from cfpreport.input.final_report import final_or_draft
 from cfpreport.input.loading import cross_field_problems, image_problems
 from cfpreport.input.sources import StudySource, read_source
 from cfpreport.input.study import Study
@@ -52,17 +53,21 @@ def check_study(study_path: str | Path | StudySource, factor_set: str | None = N
     problems = [*loaded.problems, *set_problems, *own.problems,
                 *cross_field_problems(loaded), *image_problems(loaded),
                 *factor_problems(loaded, priced_with, own.unusable)]
-    warnings = []
-    if loaded.study is not None and priced_with is not None:
-        warnings = in_order(study_warnings(loaded.study, priced_with))
+    study, warnings = loaded.study, []
+    if study is not None:  # a final report's fields; a study silent on status may be a draft
+        study, final_problems = final_or_draft(study)
+        problems += [p for p in final_problems if not p.is_warning]
+        warnings += [p for p in final_problems if p.is_warning]
+    if study is not None and priced_with is not None:
+        warnings = in_order([*warnings, *study_warnings(study, priced_with)])
     results = None
     if not problems:
         try:
-            results = calculate(loaded.study, priced_with)
+            results = calculate(study, priced_with)
         except StudyError as err:  # a result outside the supported range
             problems = err.problems
     if strict:
         problems += [dataclasses.replace(w, severity="error") for w in warnings]
     if problems:
         raise StudyError(loaded.located(problems + ([] if strict else warnings)))
-    return Calculated(loaded.study, priced_with, results, loaded.located(warnings))
+    return Calculated(study, priced_with, results, loaded.located(warnings))

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 from cfpreport.cli import main
 from cfpreport.errors import StudyError
 from cfpreport.pipeline import check_study
-from tests.conftest import ROOT
+from tests.conftest import ROOT, YUANYU
 
 #  1 report:
 #  2   number: T-001
@@ -56,7 +56,8 @@ products:
       - {stage: use, gas: SF7, amount: 0.01, unit: kg}
 """
 
-# A study that leaves out everything the summary sheet and annex need; lines:
+# A study that leaves out everything the summary sheet and annex need (a draft: a final
+# report needs a prepared_by, a team leader and a legal representative); lines:
 #  1 report, 2 number, 3 issued, 4 status, 5 issuer, 6 company, 7 name, 8 study,
 #  9 period, 10 factor_set, 11 products, 12 id, 13 name, 14 activities,
 # 15 electricity (data_type stated), 16 diesel (data_type not stated)
@@ -80,7 +81,7 @@ products:
 """
 
 
-def sparse(issued: str = "2025-02-26", status: str = "final", factor_set: str = "cn-2022",
+def sparse(issued: str = "2025-02-26", status: str = "draft", factor_set: str = "cn-2022",
            electricity: str = "electricity") -> str:
     return SPARSE.format(issued=issued, status=status, factor_set=factor_set,
                          electricity=electricity)
@@ -162,19 +163,19 @@ def test_sparse_study_lists_what_the_report_will_lack(tmp_path, monkeypatch):
         "联系人 (contact)",
         "study.yaml:6:1 company.overview: warning: not given: the summary sheet prints “/” for "
         "企业概况 (company overview)",
-        "study.yaml:15:37 products[0].activities[0].factor: warning: factor electricity "
-        "(2022年全国电网平均二氧化碳排放因子, set cn-2022) is not verified (verified: false) in "
-        "a final report: the factor table marks it “*” as not checked against its source; "
-        "once it is, record verified: true, verified_by and verified_on (`cfpreport factors "
-        "export` writes a set for review)",
         "study.yaml:16:9 products[0].activities[1].data_type: warning: not stated: the report "
         "counts this activity as primary data (measured on site); write data_type: primary or "
         "data_type: secondary",
-        "study.yaml:16:39 products[0].activities[1].factor: warning: factor diesel (柴油, set "
-        "cn-2022) is not verified (verified: false) in a final report: the factor table marks "
-        "it “*” as not checked against its source; once it is, record verified: true, "
-        "verified_by and verified_on (`cfpreport factors export` writes a set for review)",
     ])
+
+
+def test_a_final_study_warns_about_its_unverified_factors(tmp_path, monkeypatch):
+    result = run(tmp_path, monkeypatch, YUANYU.read_text(encoding="utf-8"))
+    assert result.exit_code == 0, result.output
+    assert any("products[0].activities[0].factor: warning: factor electricity (2022年全国电网"
+               "平均二氧化碳排放因子, set cn-2022) is not verified (verified: false) in a final "
+               "report: the factor table marks it “*” as not checked against its source"
+               in line for line in warning_lines(result.output))
 
 
 def in_order_within(lines: list[str], expected: list[str]) -> bool:
@@ -195,7 +196,7 @@ def test_strict_makes_warnings_errors(tmp_path, monkeypatch):
 
 
 def test_a_draft_does_not_warn_about_unverified_factors(tmp_path, monkeypatch):
-    output = run(tmp_path, monkeypatch, sparse(status="draft")).output
+    output = run(tmp_path, monkeypatch, sparse()).output
     assert warning_lines(output)  # the blanks are still there
     assert "is not verified" not in output
 
@@ -266,7 +267,11 @@ def test_readme_minimal_study_validates_with_warnings(tmp_path, monkeypatch):
     assert all(re.match(r"study\.yaml:\d+:\d+ [\w.\[\]]+: warning: ", w) for w in warnings)
     fields = {w.split(" ")[1] for w in warnings}
     assert {"company.address:", "report.team:", "report.site_days:"} <= fields
-    assert any("is not verified" in w for w in warnings)  # status defaults to final
+    # status not written: lacking what a final report needs, it builds as a draft
+    assert any(w.startswith("study.yaml:1:1 report.status: warning: not stated, and the study "
+                            "lacks what a final (signed) report needs: report.prepared_by, "
+                            "report.team, company.legal_representative; it is built as a "
+                            "draft") for w in warnings), warnings
 
     strict = run(tmp_path, monkeypatch, readme_minimal_study(), "--strict")
     assert strict.exit_code == 1

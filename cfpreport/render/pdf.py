@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import io
 import logging
 import mimetypes
 import os
@@ -39,6 +40,7 @@ from urllib.request import url2pathname
 
 from cfpreport import assets
 from cfpreport.errors import BuildError
+from cfpreport.final.attachments import FinalPdf
 from cfpreport.output import replace_file
 from cfpreport.render.html import stylesheet_path
 from cfpreport.render.libraries import import_weasyprint
@@ -55,10 +57,11 @@ class ForbiddenURL(ValueError):
 
 
 def pdf_bytes(html: str, allowed_roots: Sequence[Path] = (),
-              stylesheets: Sequence[Path] = ()) -> bytes:
+              stylesheets: Sequence[Path] = (), final: FinalPdf | None = None) -> bytes:
     """Render HTML (from :func:`~cfpreport.render.html.render_html`) to PDF bytes, with
     the stylesheets in cascade order (the built-in ``report.css`` unless given); each
-    must lie in the package or in one of the allowed roots."""
+    must lie in the package or in one of the allowed roots. A ``final`` report is
+    PDF/A-3b (output intent, XMP metadata, fonts embedded) with its files attached."""
     check_harfbuzz_subset()
     fetcher = confined_fetcher(allowed_roots)
     paths = [Path(path).resolve() for path in stylesheets or [stylesheet_path()]]
@@ -75,12 +78,26 @@ def pdf_bytes(html: str, allowed_roots: Sequence[Path] = (),
                                      font_config=fonts, counter_style=counters)
                       for path in paths]
             return document.write_pdf(stylesheets=sheets, font_config=fonts,
-                                      counter_style=counters, **PDF_OPTIONS)
+                                      counter_style=counters, **PDF_OPTIONS,
+                                      **final_options(final))
     except weasyprint.urls.FatalURLFetchingError as error:
         # WeasyPrint's fatal fetch error is a BaseException; give callers an Exception.
         reason = error.__cause__ or error
         raise BuildError(f"the report refers to a resource it may not read: {reason}") \
             from reason
+
+
+def final_options(final: FinalPdf | None) -> dict:
+    """WeasyPrint's options for a final report: PDF/A-3b and its associated files,
+    dated by the report (WeasyPrint would stamp them with the time of the build)."""
+    if final is None:
+        return {}
+    attachments = [weasyprint.Attachment(file_obj=io.BytesIO(file.data), name=file.name,
+                                         description=file.description,
+                                         created=final.stamped, modified=final.stamped,
+                                         relationship=file.relationship)
+                   for file in final.files]
+    return {"pdf_variant": "pdf/a-3b", "attachments": attachments}
 
 
 def file_state(path: Path) -> tuple[Path, int, int]:

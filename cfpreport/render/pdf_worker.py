@@ -32,6 +32,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from cfpreport.errors import BuildError, CfpError
+from cfpreport.final.attachments import FinalPdf
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
@@ -98,11 +99,12 @@ def _serve(connection: Connection, parent_end: Connection, lifeline: tuple[int, 
     freeze_heap()
     while True:
         try:
-            html, roots, stylesheets = connection.recv()
+            html, roots, stylesheets, final = connection.recv()
         except EOFError:  # the parent closed its end
             return
         try:
-            reply = ("ok", pdf_bytes(html, allowed_roots=roots, stylesheets=stylesheets))
+            reply = ("ok", pdf_bytes(html, allowed_roots=roots, stylesheets=stylesheets,
+                                     final=final))
         except CfpError as error:
             reply = ("user-error", str(error))
         except Exception:  # a bug: carry its traceback to the main process
@@ -207,9 +209,11 @@ class PdfWorker:
             self.stop()
 
     def submit(self, html: str, allowed_roots: Sequence[Path],
-               stylesheets: Sequence[Path] = ()) -> Callable[[], bytes]:
+               stylesheets: Sequence[Path] = (), final: FinalPdf | None = None
+               ) -> Callable[[], bytes]:
         """Start rendering; call the returned function to wait for the PDF bytes.
-        ``stylesheets``: in cascade order, the built-in ``report.css`` unless given."""
+        ``stylesheets``: in cascade order, the built-in ``report.css`` unless given;
+        ``final``: a final report's attachments (PDF/A-3b), None for a draft."""
         if self.connection is None or self.pending or not self.process.is_alive():
             self.stop()  # not started, or a cancelled or dead worker: start afresh
             self.start()
@@ -217,8 +221,8 @@ class PdfWorker:
             from cfpreport.render.pdf import pdf_bytes
 
             return lambda: pdf_bytes(html, allowed_roots=allowed_roots,
-                                     stylesheets=stylesheets)
-        self.connection.send((html, list(allowed_roots), list(stylesheets)))
+                                     stylesheets=stylesheets, final=final)
+        self.connection.send((html, list(allowed_roots), list(stylesheets), final))
         self.pending = True
         return self._receive
 

@@ -178,6 +178,9 @@ class SignatureBlock:
     lines: list[SignatureLine]
     date_label: str = ""  # e.g. "日期"; "" for none
     seal_label: str = ""  # e.g. "（公章）"; "" for none
+    # A final report's summary sheet: an empty box (id cfp-signature) where
+    # `cfpreport sign` puts the signature field (the PDF only: Word has no signature).
+    signature_box: bool = False
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ def summary_sheet_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
     ]
     form = Table("summary", "", "", [], rows, [18, 32, 14, 36], style="form")
     return {"summary_table": prepared.add(form),
-            "signatures": prepared.add(SignatureBlock(team_signature_lines(facts)))}
+            "signatures": prepared.add(SignatureBlock(
+                team_signature_lines(facts),
+                signature_box=facts.study.report.status == "final"))}
 
 
 def summary_notes(facts: Facts) -> list[str]:

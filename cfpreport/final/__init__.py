@@ -1,0 +1,1 @@
+"""The final report: its embedded data (attachments), signing and verifying it."""

@@ -1,0 +1,224 @@
+"""Final reports: what they require, and the PDF/A-3b file with its embedded data.
+
+veraPDF cannot be installed here (no Java download of it); these tests check with pypdf
+what PDF/A-3b asks of the file that can be seen in its objects: the output intent, the
+XMP identification (part 3, conformance B), every font embedded (pages, forms and
+annotation appearances), each embedded file an associated file (/AF) with its
+/AFRelationship, MIME subtype and modification date, and no encryption or JavaScript.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import IndirectObject
+
+from cfpreport.build import build_report
+from cfpreport.calculation.factor_export import export_factor_set
+from cfpreport.errors import StudyError
+from cfpreport.final.attachments import FACTORS_NAME, MANIFEST_NAME, SCHEMA, read_embedded
+from cfpreport.pipeline import check_study
+from tests.conftest import RING_MAIN_UNIT, YUANYU
+
+
+def copied(source: Path, folder: Path, edit=lambda text: text) -> Path:
+    """A copy of a sample's folder with its study file edited."""
+    shutil.copytree(source.parent, folder)
+    study = folder / source.name
+    study.write_text(edit(study.read_text(encoding="utf-8")), encoding="utf-8")
+    return study
+
+
+def as_final(text: str) -> str:
+    return text.replace("status: draft", "status: final")
+
+
+@pytest.fixture(scope="module")
+def final(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The ring main unit sample (study factors, an image) built as a final report:
+    (study file, PDF, results JSON)."""
+    base = tmp_path_factory.mktemp("final")
+    study = copied(RING_MAIN_UNIT, base / "study", as_final)
+    record = build_report(study, base / "out", formats=("pdf", "json"))
+    return study, record.outputs["pdf"], record.outputs["json"]
+
+
+def resolved(value):
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def fonts_of(resources, seen: set[int]) -> list:
+    """Every font dictionary reachable from a resource dictionary (forms included)."""
+    resources = resolved(resources)
+    if resources is None or id(resources) in seen:
+        return []
+    seen.add(id(resources))
+    fonts = [resolved(font) for font in resolved(resources.get("/Font", {})).values()]
+    for xobject in resolved(resources.get("/XObject", {})).values():
+        xobject = resolved(xobject)
+        if xobject.get("/Subtype") == "/Form":
+            fonts += fonts_of(xobject.get("/Resources"), seen)
+    return fonts
+
+
+def embedded_font_file(font) -> bool:
+    """Whether a font (a Type0's descendant for composite fonts) carries its program."""
+    if font.get("/Subtype") == "/Type0":
+        font = resolved(font["/DescendantFonts"][0])
+    descriptor = resolved(font.get("/FontDescriptor"))
+    return descriptor is not None and any(
+        key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def pdfa_problems(path: Path) -> list[str]:
+    """What this file lacks of PDF/A-3b, as far as pypdf can see it."""
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    problems = []
+    intents = [resolved(i) for i in root.get("/OutputIntents", [])]
+    if not any(i.get("/S") == "/GTS_PDFA1" and "/DestOutputProfile" in i for i in intents):
+        problems.append("no PDF/A output intent with an ICC profile")
+    xmp = resolved(root.get("/Metadata"))
+    text = xmp.get_data().decode("utf-8") if xmp is not None else ""
+    if not re.search(r'pdfaid:part="3"', text) or not re.search(
+            r'pdfaid:conformance="B"', text):
+        problems.append("XMP metadata does not say PDF/A-3B")
+    if "/Encrypt" in reader.trailer:
+        problems.append("encrypted")
+    if "/JavaScript" in resolved(root.get("/Names", {})) or "/OpenAction" in root:
+        problems.append("JavaScript or an open action")
+    fonts, seen = [], set()
+    for page in reader.pages:
+        fonts += fonts_of(page.get("/Resources"), seen)
+        for annotation in page.get("/Annots", []) or []:
+            appearance = resolved(resolved(annotation).get("/AP", {})).get("/N")
+            if appearance is not None:
+                fonts += fonts_of(resolved(appearance).get("/Resources"), seen)
+    problems += [f"font {font.get('/BaseFont')} not embedded"
+                 for font in fonts if not embedded_font_file(font)]
+    associated = [resolved(spec) for spec in root.get("/AF", [])]
+    names = resolved(resolved(root.get("/Names", {})).get("/EmbeddedFiles", {}))
+    specs = [resolved(spec) for spec in names.get("/Names", [])[1::2]] if names else []
+    for spec in specs:
+        name = spec.get("/UF") or spec.get("/F")
+        if not any(spec is other or spec == other for other in associated):
+            problems.append(f"{name} is not an associated file (/AF)")
+        if "/AFRelationship" not in spec:
+            problems.append(f"{name} has no /AFRelationship")
+        stream = resolved(spec["/EF"]["/F"])
+        if "/Subtype" not in stream or "/ModDate" not in resolved(stream.get("/Params", {})):
+            problems.append(f"{name}'s stream lacks its MIME type or modification date")
+    return problems
+
+
+# --- what a final study needs -----------------------------------------------------------
+
+def test_a_final_study_missing_its_leaders_certificate_is_refused_with_every_field(tmp_path):
+    def strip(text: str) -> str:
+        text = as_final(text).replace(", certificate: DEMO-GHG-0001", "")
+        return text.replace("  legal_representative: 李示例\n", "").replace(
+            "  prepared_by: 王示例\n", "")
+
+    study = copied(RING_MAIN_UNIT, tmp_path / "s", strip)
+    with pytest.raises(StudyError) as caught:
+        check_study(study)
+    errors = [line for line in str(caught.value).splitlines() if " warning:" not in line]
+    assert errors == [
+        f"{study}:6:1 report.prepared_by: a final report needs who prepared the report "
+        "(编制人); give it, or write status: draft",
+        f"{study}:15:7 report.team[0].certificate: a final report needs the team leader "
+        "王示例's certificate number; give it, or write status: draft",
+        f"{study}:19:1 company.legal_representative: a final report needs the company's "
+        "legal representative (法定代表人); give it, or write status: draft",
+    ]
+
+
+def test_a_final_study_without_a_team_leader_is_refused(tmp_path):
+    study = copied(RING_MAIN_UNIT, tmp_path / "s",
+                   lambda text: as_final(text).replace("role: 组长", "role: 组员"))
+    with pytest.raises(StudyError, match=r"study.yaml:16:5 report.team: a final report "
+                                         r"needs a team member whose role is the team leader"):
+        check_study(study)
+
+
+def test_an_english_team_leader_counts(tmp_path):
+    study = copied(RING_MAIN_UNIT, tmp_path / "s",
+                   lambda text: as_final(text).replace("role: 组长", "role: Team Leader"))
+    assert check_study(study).study.report.status == "final"
+
+
+def test_a_study_silent_on_status_that_lacks_them_builds_as_a_draft_with_a_warning(tmp_path):
+    def silent(text: str) -> str:
+        return text.replace("  status: draft\n", "").replace(
+            "  legal_representative: 李示例\n", "")
+
+    study = copied(RING_MAIN_UNIT, tmp_path / "s", silent)
+    calculated = check_study(study)
+    assert calculated.study.report.status == "draft"
+    [warning] = [w for w in calculated.warnings if w.field == "report.status"]
+    assert "company.legal_representative" in warning.message
+    assert "built as a draft (watermarked)" in warning.message
+    record = build_report(study, tmp_path / "out", formats=("pdf",))
+    reader = PdfReader(record.outputs["pdf"])
+    assert reader.attachments == {}
+    assert "/OutputIntents" not in reader.trailer["/Root"]
+    assert "cfp-signature" not in reader.named_destinations
+    assert "no PDF/A output intent with an ICC profile" in pdfa_problems(record.outputs["pdf"])
+    assert "草稿" in reader.pages[0].extract_text()
+
+
+def test_every_sample_keeps_its_status():
+    assert check_study(YUANYU).study.report.status == "final"
+    assert check_study(RING_MAIN_UNIT).study.report.status == "draft"
+
+
+# --- the final PDF -------------------------------------------------------------------------
+
+def test_a_final_pdf_is_pdfa3b_as_far_as_its_objects_show(final):
+    _, pdf, _ = final
+    assert pdfa_problems(pdf) == []
+
+
+def test_a_final_pdf_embeds_the_study_its_images_factors_and_results(final):
+    study, pdf, results = final
+    embedded = read_embedded(pdf)
+    assert embedded.manifest == {"schema": SCHEMA, "study": "study.yaml",
+                                 "images": ["images/process-flow.png"],
+                                 "factors": FACTORS_NAME, "results": "CFP-DEMO-001.json"}
+    assert set(embedded.files) == {"study.yaml", "images/process-flow.png", FACTORS_NAME,
+                                   "CFP-DEMO-001.json", MANIFEST_NAME}
+    assert embedded.files["study.yaml"] == study.read_bytes()
+    assert embedded.files["images/process-flow.png"] == (
+        study.parent / "images" / "process-flow.png").read_bytes()
+    assert embedded.files["CFP-DEMO-001.json"] == results.read_bytes()
+    factor_set = check_study(study).factor_set
+    assert embedded.files[FACTORS_NAME] == export_factor_set(
+        factor_set, FACTORS_NAME).encode("utf-8")
+    assert json.loads(embedded.files[MANIFEST_NAME])["schema"] == "cfpreport.attachments/1"
+
+
+def test_the_embedded_study_reprices_without_the_shipped_sets(final, tmp_path):
+    _, pdf, results = final
+    embedded = read_embedded(pdf)
+    study = embedded.unpack(tmp_path)
+    repriced = check_study(study, str(tmp_path / FACTORS_NAME))
+    totals = {row.product: row.shown for row in repriced.results.products.itertuples()}
+    printed = {p["id"]: p["display"]["total"] for p in json.loads(results.read_text())[
+        "products"]}
+    assert totals == printed
+
+
+def test_a_final_pdf_keeps_an_empty_signature_box_on_the_summary_sheet(final):
+    _, pdf, _ = final
+    reader = PdfReader(pdf)
+    destination = reader.named_destinations["cfp-signature"]
+    page = reader.get_destination_page_number(destination)
+    assert "汇总表" in reader.pages[page].extract_text() or page == 1
+    # under the signature lines: the box's top is below the last 签名 line's baseline
+    width = float(reader.pages[page].mediabox.width)
+    assert float(destination.left) + 40 * 72 / 25.4 <= width
