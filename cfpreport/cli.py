@@ -384,3 +384,49 @@ def doctor() -> None:
         ok &= check.ok
     if not ok:
         raise SystemExit(1)
+
+
+@main.command()
+@click.argument("report", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--p12", "p12", required=True,
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="PKCS#12 file (.p12/.pfx) with the signer's key and certificate.")
+@click.option("--passphrase", help="The PKCS#12 file's passphrase; `prompt` asks for it "
+                                   "(not echoed). Without it the file must have none.")
+@click.option("--seal", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="An image (PNG) the signature field shows: the issuer's seal.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write the signed report here (default: REPORT, replaced).")
+def sign(report: Path, p12: Path, passphrase: str | None, seal: Path | None,
+         output: Path | None) -> None:
+    """Sign a final report (PAdES B-B) in the summary sheet's signature box.
+
+    A draft cannot be signed. The signed file is written whole.
+    """
+    from cfpreport.final.signing import sign_report
+
+    if passphrase == "prompt":
+        passphrase = click.prompt("passphrase", hide_input=True, err=True)
+    written = sign_report(report, p12, passphrase, output or report, seal)
+    click.echo(f"{written}: signed")
+
+
+@main.command()
+@click.argument("report", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--trust", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="A certificate (PEM or DER) the signer must chain to.")
+def verify(report: Path, trust: Path | None) -> None:
+    """Check a signed final report: its signature, that nothing changed after signing,
+    and that its embedded study, priced with its embedded factors, gives every total it
+    prints. Exit status 0 only when all three hold; each failure on its own line."""
+    from cfpreport.final.verification import verify_report
+
+    verdict = verify_report(report, trust)
+    for line in verdict.passed:
+        click.echo(f"[ok] {line}")
+    for line in verdict.notes:
+        click.echo(f"[note] {line}")
+    for line in verdict.failed:
+        click.echo(f"[FAIL] {line}")
+    if not verdict.ok:
+        raise SystemExit(1)
