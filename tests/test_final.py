@@ -213,12 +213,20 @@ def test_the_embedded_study_reprices_without_the_shipped_sets(final, tmp_path):
     assert totals == printed
 
 
-def test_a_final_pdf_keeps_an_empty_signature_box_on_the_summary_sheet(final):
+def test_a_final_pdf_keeps_an_empty_signature_box_beside_the_summary_sheets_signatures(
+        final):
+    from cfpreport.final.signing import signature_placement
+
     _, pdf, _ = final
-    reader = PdfReader(pdf)
-    destination = reader.named_destinations["cfp-signature"]
-    page = reader.get_destination_page_number(destination)
-    assert "汇总表" in reader.pages[page].extract_text() or page == 1
-    # under the signature lines: the box's top is below the last 签名 line's baseline
-    width = float(reader.pages[page].mediabox.width)
-    assert float(destination.left) + 40 * 72 / 25.4 <= width
+    placement = signature_placement(pdf.read_bytes())
+    assert placement.page == 1  # the summary sheet
+    page = PdfReader(pdf).pages[1]
+    x1, y1, x2, y2 = placement.box
+    assert (x2 - x1, y2 - y1) == pytest.approx((40 * 72 / 25.4, 40 * 72 / 25.4))
+    # inside the page, left of the signature lines (which stand at the right)
+    assert 0 < x1 < x2 < float(page.mediabox.width) / 2 and 0 < y1 < y2
+    lines = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: lines.append(
+        (text, cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5])) if "签名" in text else None)
+    assert lines and all(x > x2 for _, x, _ in lines)
+    assert any(y1 < y < y2 for _, _, y in lines)

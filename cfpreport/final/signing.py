@@ -1,8 +1,8 @@
 """``cfpreport sign``: sign a final report (PAdES baseline B-B) with pyHanko.
 
 The signature is a visible field on the summary sheet, exactly over the empty box the
-final PDF keeps for it (``id="cfp-signature"``, 40 x 40 mm, under the signatures, where
-the seeds stamp the issuer's seal): WeasyPrint writes a named destination for every
+final PDF keeps for it (``id="cfp-signature"``, 40 x 40 mm, beside the signature lines,
+where the seeds stamp the issuer's seal): WeasyPrint writes a named destination for every
 element with an id, which gives the box's page and its top-left corner after layout.
 With ``--seal`` the field shows the seal image; without, the signer's name and the time.
 
