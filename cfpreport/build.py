@@ -60,6 +60,11 @@ class Rendered:
     def number(self) -> str:
         return self.calculated.study.report.number
 
+    @property
+    def stem(self) -> str:
+        """The name of its files: the number, with ``-R2`` from revision 2 on."""
+        return self.calculated.study.report.stem
+
 
 class InProcessPdf:
     """Render the PDF in this process, when the caller asks for it (a batch worker is
@@ -109,7 +114,7 @@ def _build(study_path: str | Path | StudySource, out_dir: str | Path | OutputFol
     folder = out_dir if isinstance(out_dir, OutputFolder) else OutputFolder(out_dir)
     seconds: dict[str, float] = {}
     calculated, style = prepare(study_path, factor_set, strict, style, seconds)
-    with folder.report(calculated.study.report.number, study_path) as output:
+    with folder.report(calculated.study.report.stem, study_path) as output:
         rendered = render(calculated, style, formats, seconds, pdf_worker)
         with timed(seconds, "write"):
             written = output.commit(rendered.files)
@@ -163,9 +168,9 @@ def render(calculated: Calculated, style: Style, formats: tuple[str, ...],
             model = build_report_model(study, results, style)
     document = results_document(study, results)
     contents = render_all(model, calculated, formats, seconds, pdf_worker, style, document)
-    number = study.report.number
+    stem = study.report.stem
     return Rendered(calculated, document,
-                    {f"{number}.{fmt}": data for fmt, data in contents.items()}, seconds)
+                    {f"{stem}.{fmt}": data for fmt, data in contents.items()}, seconds)
 
 
 def build_record(study_path: Path, rendered: Rendered, written: dict[str, Path],
@@ -225,7 +230,7 @@ def build_reports(studies: Iterable[str | Path | StudySource], out_dir: str | Pa
 def kept(folder: OutputFolder, study: Path, record: dict) -> BuildRecord:
     """The record of a report not built again, its number claimed for this run."""
     number = record["report_number"]
-    folder.claim(number, study)
+    folder.claim(record.get("stem", number), study)
     outputs = {name.rpartition(".")[2]: folder.path / name for name in record["outputs"]}
     totals = {product["id"]: f"{product['total']} {product['unit']}"
               for product in record["products"]}

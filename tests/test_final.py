@@ -230,3 +230,17 @@ def test_a_final_pdf_keeps_an_empty_signature_box_beside_the_summary_sheets_sign
         (text, cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5])) if "签名" in text else None)
     assert lines and all(x > x2 for _, x, _ in lines)
     assert any(y1 < y < y2 for _, _, y in lines)
+
+
+def test_a_workbook_study_is_embedded_as_its_yaml_conversion(tmp_path):
+    from cfpreport.final.attachments import study_file
+    from cfpreport.input.conversion import convert_studies
+
+    book = tmp_path / "book.xlsx"
+    convert_studies([YUANYU], book)
+    calculated = check_study(f"{book}#T4100013")
+    name, data = study_file(calculated)
+    assert name == "T4100013.study.yaml"
+    (tmp_path / name).write_bytes(data)
+    again = check_study(tmp_path / name)
+    assert again.study.model_dump() == calculated.study.model_dump()

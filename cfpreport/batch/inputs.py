@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cfpreport.errors import CfpError, StudyError
+from cfpreport.revisions.naming import report_stem
 
 if TYPE_CHECKING:
     from cfpreport.batch.records import RecordBook
@@ -55,6 +56,14 @@ class Uses:
     gwp: str | None
     factors: tuple[str, ...]  # set factors its activities name (not its own factors:)
     images: tuple[str, ...]  # as written, relative to the study's folder
+    revision: str | None = None  # report.revision as written
+
+    @property
+    def stem(self) -> str:
+        """The name its report's files will have (a revision that is not a whole number
+        is refused by the build; until then it names the original)."""
+        revision = self.revision.strip() if self.revision else ""
+        return report_stem(self.number, int(revision) if revision.isdigit() else None)
 
     @classmethod
     def of_study(cls, path: Path) -> Uses | None:
@@ -101,7 +110,8 @@ def uses_of(data: dict, written: dict) -> Uses | None:
                for key in ("photo", "process")}
     return Uses(number, text("study", "factor_set"), text("report", "style"),
                 text("study", "gwp"), tuple(sorted(f for f in factors - own if f)),
-                tuple(sorted(image for image in images if image)))
+                tuple(sorted(image for image in images if image)),
+                text("report", "revision"))
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Build records: what each report was made from, so that a rerun builds only what changed.
 
-Every build writes ``OUTDIR/.cfpreport/<report number>.json`` (``cfpreport.build/1``)
-beside its files: the hashes of the report's inputs (:mod:`.inputs`: the study file, its
-images, the factors it uses, the style and templates, the fonts, cfpreport), what the
-study uses, the formats built, the hash of each file written, the number of warnings
-and, for batch summaries, each product's shown numbers and the factor set.
+Every build writes ``OUTDIR/.cfpreport/<file stem>.json`` (``cfpreport.build/1``; the
+stem is the report number, with ``-R2`` for revision 2) beside its files: the hashes of
+the report's inputs (:mod:`.inputs`: the study file, its images, the factors it uses, the
+style and templates, the fonts, cfpreport), what the study uses, the formats built, the
+hash of each file written, the number of warnings and, for batch summaries, each
+product's shown numbers and the factor set.
 
 A rerun skips a report when its inputs hash as recorded, every format asked for was
 built, and each of those files is still there with the bytes written (and, with
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from cfpreport.batch.inputs import Inputs, hash_file
 from cfpreport.output import replace_file
+from cfpreport.revisions.naming import report_stem
 
 RECORD_FORMAT = "cfpreport.build/1"
 RECORDS = ".cfpreport"  # the folder of records inside the output folder
@@ -72,20 +74,22 @@ class RecordBook:
         return self._by_number
 
     def remember(self, record: dict) -> None:
-        self.records()[record["report_number"]] = record
+        self.records()[record.get("stem", record["report_number"])] = record
         self._by_study[record["inputs"].get("study")] = record
 
     def for_study(self, digest: str) -> dict | None:
         self.records()
         return self._by_study.get(digest)
 
-    def for_number(self, number: str) -> dict | None:
-        return self.records().get(number)
+    def for_stem(self, stem: str) -> dict | None:
+        """The record of the report whose files are named ``stem`` (see
+        :func:`cfpreport.revisions.naming.report_stem`)."""
+        return self.records().get(stem)
 
     def write(self, record: dict) -> None:
         """Write a record whole (under its report number's lock)."""
         self.folder.mkdir(exist_ok=True)
-        replace_file(self.folder / f"{record['report_number']}.json",
+        replace_file(self.folder / f"{record.get('stem', record['report_number'])}.json",
                      json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8"))
         if self._by_number is not None:
             self.remember(record)
@@ -95,15 +99,15 @@ class RecordBook:
         """Skip a study only if its record matches and its files are as written."""
         if force or inputs is None:
             return Decision(inputs, "--force" if force else "it cannot be read")
-        number = inputs.uses.number
-        record = self.for_number(number)
+        stem = inputs.uses.stem
+        record = self.for_stem(stem)
         if record is None:
             return Decision(inputs, "new")
         changed = [CHANGED[key] for key in CHANGED
                    if record["inputs"].get(key) != inputs.hashes[key]]
         if changed:
             return Decision(inputs, changed[0])
-        names = [f"{number}.{fmt}" for fmt in formats]
+        names = [f"{stem}.{fmt}" for fmt in formats]
         missing = [name for name in names if name not in record["outputs"]]
         if missing:
             return Decision(inputs, f"{', '.join(missing)} not built before")
@@ -124,7 +128,8 @@ def read_record(path: Path) -> dict | None:
     except (OSError, ValueError):
         return None
     valid = (isinstance(record, dict) and record.get("format") == RECORD_FORMAT
-             and set(record) >= REQUIRED and record["report_number"] == path.stem
+             and set(record) >= REQUIRED
+             and record.get("stem", record["report_number"]) == path.stem
              and isinstance(record["inputs"], dict) and isinstance(record["outputs"], dict)
              and isinstance(record["products"], list))
     return record if valid else None
@@ -150,6 +155,7 @@ def new_record(inputs: Inputs, study: str | Path, number: str, revision: int,
 def summary_products(document: dict) -> list[dict]:
     """Each product's row of a batch summary, from the results JSON: the shown values."""
     return [{"id": product["id"], "name": product["name"], "model": product["model"],
+        "stem": report_stem(number, revision),
              "functional_unit": product["functional_unit"],
              "unit": product["display"]["unit"], "total": product["display"]["total"],
              "stages": {stage: shown["value"]

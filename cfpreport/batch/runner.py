@@ -38,6 +38,7 @@ from cfpreport.batch.work import Job, JobResult
 from cfpreport.errors import CfpError, DuplicateReportError, Problem
 from cfpreport.input.sources import StudySource, find_studies
 from cfpreport.output import OutputFolder, folder_name
+from cfpreport.revisions.naming import report_stem
 
 DEFAULT_FORMATS = ("pdf", "docx", "json")
 Status = Literal["built", "skipped", "failed"]
@@ -97,7 +98,7 @@ class Batch:
         self.summary = summary
         self.outcomes: dict[int, Outcome] = {}
         self.decisions: dict[int, Decision] = {}
-        self.claims: dict[str, StudySource] = {}  # report number -> the first study with it
+        self.claims: dict[str, StudySource] = {}  # file stem -> the first study with it
         self.cpu_seconds = 0.0  # of the workers, for the studies built
         self.peak_mb: dict[int, float] = {}  # worker pid -> its peak resident memory
 
@@ -126,7 +127,8 @@ class Batch:
                                         self.formats, self.strict, self.force)
             self.decisions[index] = decision
             number = decision.inputs.uses.number if decision.inputs else None
-            first = self.claims.setdefault(number, study) if number else study
+            stem = decision.inputs.uses.stem if decision.inputs else None
+            first = self.claims.setdefault(stem, study) if stem else study
             if first != study:
                 yield self.done(index, self.duplicate(study, number, first))
             elif decision.skip:
@@ -149,7 +151,7 @@ class Batch:
         if not result.ok:
             return self.done(result.index, Outcome(study, "failed", result.error, number,
                                                    bug=result.bug))
-        first = self.claims.setdefault(number, study)
+        first = self.claims.setdefault(report_stem(number, result.revision), study)
         if first != study:  # its number was not what the study file seemed to say
             return self.done(result.index, self.duplicate(study, number, first))
         # The outcome is noted inside the held block too: a report on disk is in the
@@ -169,7 +171,7 @@ class Batch:
     def write(self, study: StudySource, result: JobResult, inputs: Inputs | None
               ) -> dict[str, Path]:
         """Write the files as one set, then the record, under the report number's lock."""
-        with self.folder.report(result.number, study) as output:
+        with self.folder.report(report_stem(result.number, result.revision), study) as output:
             written = output.commit(result.files)
             if inputs is not None:
                 self.book.write(new_record(inputs, study, result.number, result.revision,

@@ -25,6 +25,7 @@ from pydantic import (
 from cfpreport.calculation.ranges import AMOUNT, ANNUAL_OUTPUT, DENSITY, FACTOR_VALUE, SITE_DAYS
 from cfpreport.calculation.stages import StageKey
 from cfpreport.input.dates import PartialDate
+from cfpreport.revisions.naming import report_stem
 
 FactorKind = Literal["grid_co2", "electricity_footprint", "fuel_combustion", "transport",
                      "material", "other"]
@@ -110,6 +111,10 @@ class ReportInfo(Model):
     standards: list[str] = Field(default_factory=lambda: list(DEFAULT_STANDARDS), min_length=1)
     issuer: Issuer
     prepared_by: str | None = None
+    revision_reason: str | None = None  # why this revision was issued (2 and later)
+    # The issued report this revision replaces: its results JSON or final PDF, relative
+    # to the study file; its values fill the revision-history section.
+    previous: str | None = None
     team: list[TeamMember] = Field(default_factory=list)
     site_days: Annotated[float, AfterValidator(SITE_DAYS.check)] | None = None
 
@@ -118,6 +123,11 @@ class Contact(Model):
     name: str | None = None
     phone: str | None = None
 
+
+    @property
+    def stem(self) -> str:
+        """The name of the report's files: ``T4100013``, ``T4100013-R2``."""
+        return report_stem(self.number, self.revision)
 
 class CompanyImages(Model):
     overview: str | None = None

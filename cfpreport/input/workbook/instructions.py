@@ -73,7 +73,13 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
                                    "names the files"),
     ("reports", "report.title"): ("报告标题，默认“产品碳足迹报告”", "Report title"),
     ("reports", "report.issued"): ("签发日期", "Date of issue"),
-    ("reports", "report.revision"): ("版次，默认 1", "Revision, default 1"),
+    ("reports", "report.revision"): ("版次，默认 1；2 起文件名带 -R2", "Revision, default 1; "
+                                     "from 2 on the files are named NUMBER-R2"),
+    ("reports", "report.revision_reason"): ("换版原因（版本变更说明中列出）", "Why this "
+                                            "revision was issued (in the revision history)"),
+    ("reports", "report.previous"): ("被替代报告的结果 JSON 或正式版 PDF（相对本工作簿）",
+                                     "Results JSON or final PDF of the report this revision "
+                                     "replaces (relative to this workbook)"),
     ("reports", "report.status"): ("draft（草稿，带水印）或 final", "draft (watermarked) or "
                                    "final"),
     ("reports", "report.language"): ("报告语言：zh 或 en", "Language of the report: zh or en"),
