@@ -142,6 +142,7 @@ def new_record(inputs: Inputs, study: str | Path, number: str, revision: int,
         "format": RECORD_FORMAT,
         "report_number": number,
         "revision": revision,
+        "stem": report_stem(number, revision),
         "study": str(study),
         "uses": asdict(replace(inputs.uses, number=number)),
         "inputs": inputs.hashes,
@@ -155,7 +156,6 @@ def new_record(inputs: Inputs, study: str | Path, number: str, revision: int,
 def summary_products(document: dict) -> list[dict]:
     """Each product's row of a batch summary, from the results JSON: the shown values."""
     return [{"id": product["id"], "name": product["name"], "model": product["model"],
-        "stem": report_stem(number, revision),
              "functional_unit": product["functional_unit"],
              "unit": product["display"]["unit"], "total": product["display"]["total"],
              "stages": {stage: shown["value"]
