@@ -211,3 +211,23 @@ def test_a_wrong_passphrase_is_one_line(signed):
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {signed['p12']}: cannot open it as a PKCS#12")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_without_pyhanko_sign_and_verify_say_how_to_install_it(signed, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "pyhanko", None)
+    for args in (["sign", signed["report"], "--p12", signed["p12"]],
+                 ["verify", signed["signed"]]):
+        result = cli(*args)
+        assert result.exit_code == 1
+        assert result.output == (f"error: cfpreport {args[0]} needs pyHanko, which is not "
+                                 "installed: pip install 'cfpreport[sign]' (make install "
+                                 "does)\n")
+
+
+def test_a_file_that_is_not_a_pdf_fails_every_check(tmp_path):
+    other = tmp_path / "notes.pdf"
+    other.write_text("not a PDF\n")
+    code, lines = verify_lines(other)
+    assert code == 1
+    assert [line.split(":")[0] for line in lines] == [
+        "[FAIL] signature", "[FAIL] unchanged", "[FAIL] reproduced"]

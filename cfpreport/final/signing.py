@@ -33,6 +33,15 @@ class SigningError(CfpError):
     """A report cannot be signed: a draft, a bad key file or passphrase, a bad seal."""
 
 
+def require_pyhanko(command: str) -> None:
+    """Say how to install pyHanko when the ``sign`` extra is not installed."""
+    try:
+        import pyhanko  # noqa: F401
+    except ImportError:
+        raise CfpError(f"cfpreport {command} needs pyHanko, which is not installed: pip "
+                       "install 'cfpreport[sign]' (make install does)") from None
+
+
 @dataclass(frozen=True)
 class Placement:
     """Where the signature goes: a page (from 0) and a box in PDF points (x1, y1, x2, y2)."""
@@ -61,6 +70,7 @@ def sign_report(report: Path, p12: Path, passphrase: str | None, output: Path,
                 seal: Path | None = None) -> Path:
     """Sign a final report with the key and certificate of a PKCS#12 file; write the
     signed file whole to ``output`` (which may be ``report`` itself)."""
+    require_pyhanko("sign")
     from pyhanko.sign import fields, signers
 
     try:
