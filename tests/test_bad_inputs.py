@@ -544,7 +544,7 @@ NUMBER_CASES = [
         broken("amount: 0.14", "amount: 0.14, yes: 1"), "validate",
         "study.yaml:16:61 products[0].activities[1].yes:",
         "unknown key 'yes'; allowed here: stage, factor, gas, amount, unit, basis, label, "
-        "data_type, source, note", id="key-yes-stays-text"),
+        "data_type, source, note, pedigree, uncertainty", id="key-yes-stays-text"),
     # the range
     pytest.param(
         broken("amount: 28022", "amount: 1e15"), "validate",

@@ -18,7 +18,8 @@ from cfpreport.errors import OutputExistsError
 from cfpreport.output import replace_file  # whole or not at all; errors as one line
 
 FIELDS = ("id", "name", "value", "unit", "kind", "source", "publisher", "en", "published",
-          "year", "chain", "density", "note", "verified", "verified_by", "verified_on")
+          "year", "chain", "density", "note", "verified", "verified_by", "verified_on",
+          "uncertainty")
 
 HEADER = """\
 # Factor set {name} {version}, exported by cfpreport from {origin}
@@ -94,7 +95,7 @@ def factor_entry(factor: Factor) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     for name in FIELDS:
         value = getattr(factor, name)
-        if name in ("chain", "density"):
+        if name in ("chain", "density", "uncertainty"):
             if value is not None:
                 entry[name] = _Flow(value.model_dump(exclude_none=True))
             continue

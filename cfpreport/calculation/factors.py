@@ -42,6 +42,7 @@ from cfpreport.input.loading import (
 )
 from cfpreport.input.scalars import read_as
 from cfpreport.input.study import FactorEnglish, FactorKind, Year
+from cfpreport.input.uncertainty_keys import StatedUncertainty
 
 CO2_PER_C = 44 / 12  # molar mass ratio CO2 / C
 SET_NEEDS = "kind:, name:, version: and factors:"
@@ -128,6 +129,7 @@ class FactorFields(Bilingual, BaseModel):
     density: Density | None = None
     note: str | None = None
     en: FactorEnglish | None = None  # name, source and publisher in English
+    uncertainty: StatedUncertainty | None = None  # the value's spread; else its kind's
 
 
 class Factor(FactorFields):

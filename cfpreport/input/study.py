@@ -25,6 +25,12 @@ from pydantic import (
 from cfpreport.calculation.ranges import AMOUNT, ANNUAL_OUTPUT, DENSITY, FACTOR_VALUE, SITE_DAYS
 from cfpreport.calculation.stages import StageKey
 from cfpreport.input.dates import PartialDate
+from cfpreport.input.uncertainty_keys import (
+    GridRegion,
+    Pedigree,
+    StatedUncertainty,
+    UncertaintySettings,
+)
 from cfpreport.revisions.naming import report_stem
 
 FactorKind = Literal["grid_co2", "electricity_footprint", "fuel_combustion", "transport",
@@ -185,6 +191,10 @@ class StudyScope(Model):
     value_choices: list[str] = Field(default_factory=list)
     limitations: list[str] = Field(default_factory=list)
     conclusions: list[str] = Field(default_factory=list)
+    # The Monte Carlo simulation (runs, seed, exceed) and the plant's regional grid, for
+    # the uncertainty analysis and its scenarios (README, "Uncertainty and data quality").
+    uncertainty: UncertaintySettings = Field(default_factory=UncertaintySettings)
+    grid_region: GridRegion | None = None
 
 
 class ProductImages(Model):
@@ -203,6 +213,8 @@ class Activity(Model):
     data_type: Literal["primary", "secondary"] = "primary"
     source: str | None = None  # the document the amount was taken from
     note: str | None = None
+    pedigree: Pedigree | None = None  # data-quality scores, 1 best to 5 worst
+    uncertainty: StatedUncertainty | None = None  # the amount's spread, in its unit
 
     @field_validator("amount")
     @classmethod
@@ -233,6 +245,7 @@ class Product(Model):
     functional_unit: str = "1 台"
     reference_flow: str | None = None  # ISO 14067 3.1.3.7; None prints 未评估
     annual_output: float | None = None
+    mass_kg: float | None = Field(default=None, gt=0, le=1e9)  # for the allocation scenario
     functions: str = ""
     process_flow: str = ""
     images: ProductImages = Field(default_factory=ProductImages)
@@ -276,6 +289,7 @@ class StudyFactor(Model):
         default=None, description="kg/L, for fuels in litres")
     note: str | None = None
     en: FactorEnglish | None = None
+    uncertainty: StatedUncertainty | None = None  # the value's spread, in its unit
 
 
 class Study(Model):

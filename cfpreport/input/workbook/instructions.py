@@ -136,6 +136,15 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
                                        "line"),
     ("reports", "study.conclusions"): ("补充的结论，每行一项", "Added conclusions, one per "
                                        "line"),
+    ("reports", "study.uncertainty.runs"): ("蒙特卡罗模拟次数，默认 10000", "Monte Carlo "
+                                            "runs, default 10000"),
+    ("reports", "study.uncertainty.seed"): ("随机数种子，默认 14067（相同种子结果相同）",
+                                            "Random seed, default 14067 (same seed, same "
+                                            "numbers)"),
+    ("reports", "study.grid_region"): ("工厂所在区域电网：north 华北、northeast 东北、east 华东、"
+                                       "central 华中、northwest 西北、south 南方、southwest 西南",
+                                       "The plant's regional grid, for the regional-grid "
+                                       "scenario"),
     ("team", "report.number"): _NUMBER,
     ("team", "name"): ("姓名", "Name"),
     ("team", "role"): ("角色，默认“组员”", "Role, default 组员 (member)"),
@@ -156,6 +165,8 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("products", "reference_flow"): ("基准流", "Reference flow"),
     ("products", "annual_output"): ("数据期内产量（功能单位数）；basis 为 annual 时必填",
                                     "Units produced in the period; needed for basis annual"),
+    ("products", "mass_kg"): ("单位产品质量 kg（按质量分配情景用）", "Mass of one unit in "
+                              "kg (for the allocation-by-mass scenario)"),
     ("products", "functions"): ("产品功能，段落之间空一行", "Functions; paragraphs "
                                 "separated by a blank line"),
     ("products", "process_flow"): ("生产工艺流程", "Process flow"),
@@ -183,6 +194,41 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("activities", "label"): ("活动表中显示的名称（代替因子名称）", "Name shown in the "
                               "activity table instead of the factor's"),
     ("activities", "note"): ("备注", "Note"),
+    ("activities", "pedigree.reliability"): (
+        "数据质量评分：可靠性，1 最好至 5 最差；留空按 data_type 默认",
+        "Pedigree score: Reliability, 1 best to 5 worst; empty: the data type's default"),
+    ("activities", "pedigree.completeness"): (
+        "数据质量评分：完整性，1 最好至 5 最差；留空按 data_type 默认",
+        "Pedigree score: Completeness, 1 best to 5 worst; empty: the data type's default"),
+    ("activities", "pedigree.temporal"): (
+        "数据质量评分：时间相关性，1 最好至 5 最差；留空按 data_type 默认",
+        "Pedigree score: Temporal correlation, 1 best to 5 worst; empty: the data type's "
+        "default"),
+    ("activities", "pedigree.geographical"): (
+        "数据质量评分：地理相关性，1 最好至 5 最差；留空按 data_type 默认",
+        "Pedigree score: Geographical correlation, 1 best to 5 worst; empty: the data "
+        "type's default"),
+    ("activities", "pedigree.technological"): (
+        "数据质量评分：技术相关性，1 最好至 5 最差；留空按 data_type 默认",
+        "Pedigree score: Technological correlation, 1 best to 5 worst; empty: the data "
+        "type's default"),
+    ("activities", "uncertainty.distribution"): (
+        "不确定性分布：lognormal、normal、triangular 或 uniform",
+        "Distribution: lognormal, normal, triangular or uniform"),
+    ("activities", "uncertainty.gsd"): (
+        "lognormal 的几何标准差 exp(σ)，>= 1（不是 GSD95）",
+        "lognormal: geometric SD exp(sigma), >= 1 (not the GSD95)"),
+    ("activities", "uncertainty.sd"): ("normal 的标准差（同单位）",
+        "normal: standard deviation, same unit"),
+    ("activities", "uncertainty.min"): (
+        "triangular/uniform 的下限（同单位）",
+        "triangular/uniform: lowest value, same unit"),
+    ("activities", "uncertainty.mode"): (
+        "triangular 的众数，默认为数值本身",
+        "triangular: most likely value, default the value itself"),
+    ("activities", "uncertainty.max"): (
+        "triangular/uniform 的上限（同单位）",
+        "triangular/uniform: highest value, same unit"),
     ("factors", "report.number"): _NUMBER,
     ("factors", "id"): ("因子 id，activities 的 factor 列引用", "Factor id, as the "
                         "activities' factor column names it"),
@@ -204,4 +250,21 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("factors", "en.name"): ("英文名称（英文版报告）", "Name in English (English edition)"),
     ("factors", "en.source"): ("英文来源", "Source in English"),
     ("factors", "en.publisher"): ("英文发布机构", "Publisher in English"),
+    ("factors", "uncertainty.distribution"): (
+        "不确定性分布：lognormal、normal、triangular 或 uniform",
+        "Distribution: lognormal, normal, triangular or uniform"),
+    ("factors", "uncertainty.gsd"): (
+        "lognormal 的几何标准差 exp(σ)，>= 1（不是 GSD95）",
+        "lognormal: geometric SD exp(sigma), >= 1 (not the GSD95)"),
+    ("factors", "uncertainty.sd"): ("normal 的标准差（同单位）",
+        "normal: standard deviation, same unit"),
+    ("factors", "uncertainty.min"): (
+        "triangular/uniform 的下限（同单位）",
+        "triangular/uniform: lowest value, same unit"),
+    ("factors", "uncertainty.mode"): (
+        "triangular 的众数，默认为数值本身",
+        "triangular: most likely value, default the value itself"),
+    ("factors", "uncertainty.max"): (
+        "triangular/uniform 的上限（同单位）",
+        "triangular/uniform: highest value, same unit"),
 }
