@@ -125,6 +125,7 @@ def test_a_seal_image_is_the_fields_appearance(signed, tmp_path):
     appearance = field["/AP"]["/N"].get_object()
     assert "/Image" in str(appearance["/Resources"]) or "/XObject" in appearance["/Resources"]
     assert verify_lines(out)[0] == 0
+    assert pdfa_problems(out) == []
 
 
 def flipped_page_byte(data: bytes, page_index: int = 1) -> bytes:

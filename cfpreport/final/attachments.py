@@ -66,7 +66,7 @@ def final_pdf(calculated: Calculated, results_json: bytes) -> FinalPdf:
     study = calculated.study
     study_name, study_data = study_file(calculated)
     images = image_files(calculated)
-    results_name = f"{study.report.number}.json"
+    results_name = f"{study.report.stem}.json"  # as build names it: T4100013-R2.json
     manifest = {"schema": SCHEMA, "study": study_name, "images": [name for name, _ in images],
                 "factors": FACTORS_NAME, "results": results_name}
     files = (
