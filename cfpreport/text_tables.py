@@ -52,6 +52,41 @@ def results_text(study: Study, results: Results) -> str:
     return "\n".join(blocks)
 
 
+def scenarios_text(study: Study, results: Results) -> str:
+    """Each product's total as calculated and under each scenario, with the change in %;
+    then the scenarios that could not be made, and why."""
+    from cfpreport.calculation import rounding
+    from cfpreport.calculation.calculate import KG_PER_DISPLAY_UNIT
+    from cfpreport.calculation.uncertainty.scenarios import scenarios
+
+    made = scenarios(study, results)
+    kg_per_unit, decimals = KG_PER_DISPLAY_UNIT[study.study.unit], study.study.decimals
+    totals = dict(zip(results.products["product"], results.products["kgco2e"], strict=True))
+
+    def shown(value: float) -> str:
+        return rounding.text(rounding.shown_values([value], kg_per_unit, decimals)[0])
+
+    blocks = [f"{study.report.number}  scenarios (factor set {results.factor_set.name})"]
+    for product in study.products:
+        total = float(totals[product.id])
+        rows = [["study as calculated", shown(total), ""]]
+        for scenario in made:
+            if scenario.reason is None:
+                value = scenario.totals[product.id]
+                change = f"{100 * (value - total) / total:+.2f} %" if total else "/"
+                rows.append([scenario.name, shown(value), change])
+        title = f"\n{product.name} {product.model or ''} ({product.functional_unit})".rstrip()
+        blocks.append(title + "\n" + table(["scenario", results.display_unit, "change"], rows,
+                                           right={1, 2}))
+    lines = [f"  {s.name}: {s.detail}" for s in made if s.reason is None]
+    if lines:
+        blocks.append("\nmade:\n" + "\n".join(lines))
+    omitted = [f"  {s.name}: {s.detail}" for s in made if s.reason is not None]
+    if omitted:
+        blocks.append("\nnot made:\n" + "\n".join(omitted))
+    return "\n".join(blocks)
+
+
 def factor_sets_text(sets: list[FactorSet]) -> str:
     rows = [[s.name, s.version, str(s.published or "/"), s.title] for s in sets]
     return table(["set", "version", "published", "title"], rows)

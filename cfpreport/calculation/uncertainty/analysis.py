@@ -1,0 +1,59 @@
+"""The uncertainty analysis of a calculated study as plain data, per product and stage.
+
+This is what the results JSON carries (README, "Results JSON") and what the report's
+section 5.3 and chapter 6 show: numbers in kg CO2e per functional unit at full
+precision, shares as fractions (0..1), no formatting.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cfpreport.calculation.calculate import KG_PER_DISPLAY_UNIT, Results
+from cfpreport.calculation.uncertainty import quality
+from cfpreport.calculation.uncertainty.inputs import study_inputs
+from cfpreport.calculation.uncertainty.scenarios import Scenario, scenarios
+from cfpreport.calculation.uncertainty.sensitivity import sensitivity
+from cfpreport.calculation.uncertainty.simulation import simulate, summary
+from cfpreport.input.study import Study
+
+
+def uncertainty_analysis(study: Study, results: Results) -> dict[str, Any]:
+    """``{"products": {id: {uncertainty, dqr, hot_spots, sensitivity, scenarios}}}``; a
+    product's ``scenarios`` holds every scenario, made (with its total) or not (with why)."""
+    inputs = study_inputs(study, results)
+    settings = study.study.uncertainty
+    samples = simulate(inputs, settings.runs, settings.seed)
+    kg_per_unit = KG_PER_DISPLAY_UNIT[study.study.unit]
+    exceed = {f"{value:g}": value * kg_per_unit for value in settings.exceed}
+    made = scenarios(study, results)
+    totals = dict(zip(results.products["product"], results.products["kgco2e"], strict=True))
+    products = {}
+    for product in study.products:
+        total = float(totals[product.id])
+        activities = [a for a in inputs.activities if a.product == product.id]
+        stages = results.stages[results.stages["product"] == product.id]
+        values, point = samples.row(product.id)
+        uncertainty = {"runs": settings.runs, "seed": settings.seed,
+                       **summary(values, point, total, exceed)}
+        uncertainty["stages"] = {
+            row.stage: summary(*samples.row(product.id, row.stage), float(row.kgco2e))
+            for row in stages.itertuples()}
+        products[product.id] = {
+            "uncertainty": uncertainty,
+            "dqr": quality.dqr(activities),
+            "hot_spots": quality.hot_spots(activities, total),
+            "sensitivity": sensitivity(inputs, activities, total),
+            "scenarios": {s.name: {**s.description(), **scenario_total(s, product.id, total)}
+                          for s in made},
+        }
+    return {"products": products}
+
+
+def scenario_total(scenario: Scenario, product: str, total: float) -> dict[str, Any]:
+    """A made scenario's total for one product, and its change against the study's."""
+    if scenario.reason is not None:
+        return {}
+    value = scenario.totals[product]
+    return {"total_kgco2e": value,
+            "change_percent": 100 * (value - total) / total if total else None}
