@@ -385,3 +385,15 @@ def test_uncertainty_keys_travel_through_a_workbook(tmp_path: Path) -> None:
     back = check_study(tmp_path / "back" / "T-1" / "study.yaml")
     same_study(check_study(study), back)
     assert back.study.products[0].activities[0].pedigree.reliability == 3
+
+
+def test_an_exceedance_value_must_be_a_finite_number(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_bad_inputs import BASE, assert_refused, located_lines, run
+
+    study = BASE.replace("  factor_set: cn-2022\n",
+                         "  factor_set: cn-2022\n  uncertainty: {exceed: [0.07, .nan]}\n")
+    result = run(tmp_path, monkeypatch, study)
+    assert_refused(result)
+    (error,) = located_lines(result.output)
+    assert error.startswith("study.yaml:10:") and "study.uncertainty.exceed[1]" in error, error

@@ -21,7 +21,7 @@ These models import nothing from the study model, which imports them.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -114,7 +114,8 @@ class UncertaintySettings(Keys):
 
     runs: int = Field(default=DEFAULT_RUNS, ge=100, le=1_000_000)
     seed: int = Field(default=DEFAULT_SEED, ge=0, le=2**63 - 1)
-    exceed: list[float] = Field(default_factory=list, max_length=20)
+    exceed: list[Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]] = Field(
+        default_factory=list, max_length=20)
 
 
 def range_problems(loaded) -> list:
