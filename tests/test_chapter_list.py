@@ -17,8 +17,9 @@ from cfpreport.report.style import BUILTIN, Style
 from tests.conftest import YUANYU
 
 BUILT_IN = ["00a_cover", "00b_summary_sheet", "00c_contents", "00d_abstract",
-            "01_introduction", "02_company_and_product", "03_goal_and_scope",
-            "04_data_collection", "05_calculation", "06_recommendations", "07_annex"]
+            "00e_revision_history", "01_introduction", "02_company_and_product",
+            "03_goal_and_scope", "04_data_collection", "05_calculation",
+            "06_recommendations", "07_annex"]
 
 
 def style_with(folder: Path, files: dict[str, str]) -> Style:
@@ -51,8 +52,8 @@ def test_a_style_adds_a_chapter_where_its_name_sorts(tmp_path):
     style = style_with(tmp_path, {"03a_pcr.zh.j2": "<h1>产品类别规则</h1>\n"
                                   "<p>{{ study.company.name }}：{{ text('not_assessed') }}</p>"})
     names = chapter_names(style)
-    assert names == [*BUILT_IN[:7], "03a_pcr", *BUILT_IN[7:]]
-    assert report_chapters(SimpleNamespace(language="zh", style=style))[7].context \
+    assert names == [*BUILT_IN[:8], "03a_pcr", *BUILT_IN[8:]]
+    assert report_chapters(SimpleNamespace(language="zh", style=style))[8].context \
         is common_context_only
     numbered = [heading for heading in headings(style) if heading[0]]
     assert numbered[2:5] == [("3", "目标与范围定义"), ("4", "产品类别规则"), ("5", "数据收集")]

@@ -12,7 +12,6 @@ from typing import Any
 
 from cfpreport.calculation.calculate import Results
 from cfpreport.calculation.ranges import ResultRangeError
-from cfpreport.calculation.uncertainty import uncertainty_analysis
 from cfpreport.input.study import Study
 
 SCHEMA = "cfpreport.results/1"
@@ -26,7 +25,6 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
     activities_by_product = {product: group for product, group in results.activities.groupby(
         "product", sort=False)}
     totals = results.products.set_index("product")
-    analysis = uncertainty_analysis(study, results)["products"]
     products = []
     for product in study.products:
         stages = stages_by_product[product.id]
@@ -49,17 +47,42 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
             },
             "activities": [activity_entry(row) for row in
                            activities_by_product[product.id].to_dict("records")],
-            # uncertainty, dqr, hot_spots, sensitivity, scenarios (README, "Results JSON")
-            **analysis[product.id],
         })
     return {
         "schema": SCHEMA,
         "report_number": study.report.number,
+        "revision": study.report.revision,
         "factor_set": {"name": factor_set.name, "version": factor_set.version,
                        "sha256": factor_set.sha256},
         "gwp": results.settings.gwp,
         "products": products,
+        "factors": used_factors(results),
     }
+
+
+def used_factors(results: Results) -> list[dict[str, Any]]:
+    """Each factor the activities use, as the set (or the study's ``factors:``) holds it:
+    what a later revision compares with, from this document alone. Sorted by id."""
+    ids = sorted({row for row in results.activities["factor"] if isinstance(row, str)})
+    factors = []
+    for factor_id in ids:
+        factor = results.factor_set.get(factor_id)
+        entry = {
+            "id": factor_id,
+            "set_id": results.factor_set.aliases.get(factor_id, factor_id),
+            "name": factor.name,
+            "value": factor.value,
+            "unit": factor.unit,
+            "kind": factor.kind,
+            "source": factor.source,
+            "publisher": factor.publisher,
+            "published": str(factor.published) if factor.published else None,
+            "year": factor.year,
+            "origin": factor.origin,
+            "derived": factor.chain is not None,  # from a fuel chain: shown to 5 digits
+        }
+        factors.append({key: clean(value) for key, value in entry.items()})
+    return factors
 
 
 def activity_entry(row: dict) -> dict[str, Any]:

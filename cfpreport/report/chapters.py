@@ -4,9 +4,10 @@ Every chapter is a Jinja template, ``templates/chapters/<name>.<language>.j2`` (
 ``docs/templates.md``), whose ``*_context`` function prepares its tables and figures from
 the facts; :class:`TemplateChapter` ties the two. The chapter list is read from the
 template files themselves (:func:`report_chapters`), so a house style adds a chapter by
-adding a file. The front matter lives in :mod:`~cfpreport.report.chapters_front`,
-chapter 3 in :mod:`~cfpreport.report.chapters_scope`, chapter 4 in
-:mod:`~cfpreport.report.chapters_data`, chapter 5 in :mod:`~cfpreport.report.chapters_results`;
+adding a file. The front matter lives in :mod:`~cfpreport.report.chapters_front`, the
+revision history in :mod:`~cfpreport.report.chapters_revision`, chapter 3 in
+:mod:`~cfpreport.report.chapters_scope`, chapter 4 in :mod:`~cfpreport.report.chapters_data`,
+chapter 5 in :mod:`~cfpreport.report.chapters_results`;
 chapters 1, 2 and 6 and the annex here.
 
 Every word the chapters print comes from a template or a snippet of
@@ -29,6 +30,7 @@ from cfpreport.report.chapters_front import (
     summary_sheet_context,
 )
 from cfpreport.report.chapters_results import calculation_context
+from cfpreport.report.chapters_revision import revision_history_context
 from cfpreport.report.chapters_scope import goal_and_scope_context
 from cfpreport.report.facts import Facts, recorded
 from cfpreport.report.images import read_image
@@ -130,6 +132,7 @@ CONTEXTS: dict[str, ContextBuilder] = {
     "00b_summary_sheet": summary_sheet_context,
     "00c_contents": contents_context,
     "00d_abstract": abstract_context,
+    "00e_revision_history": revision_history_context,
     "01_introduction": introduction_context,
     "02_company_and_product": company_and_product_context,
     "03_goal_and_scope": goal_and_scope_context,

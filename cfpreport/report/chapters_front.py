@@ -17,6 +17,7 @@ from cfpreport.report.chapters_results import is_catalogue
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact, functional_unit_of
 from cfpreport.report.markup import Prepared
 from cfpreport.report.texts import split_paragraphs
+from cfpreport.revisions.naming import is_revised
 
 
 def cover_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
@@ -30,9 +31,17 @@ def cover_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
                 (facts.text("cover_product_model"), models),
                 (facts.text("cover_producer"), study.company.name),
                 (facts.text("cover_report_number"), study.report.number),
+                *revision_field(facts),
                 (facts.text("cover_issuer"), study.report.issuer.name),
                 (facts.text("cover_issued"), facts.date(study.report.issued))])
     return {"cover": prepared.add(cover)}
+
+
+def revision_field(facts: Facts) -> list[tuple[str, str]]:
+    """The cover's revision line: none for the original (revision 1)."""
+    revision = facts.study.report.revision
+    return ([(facts.text("cover_revision"), facts.text("revision_mark", revision=revision))]
+            if is_revised(revision) else [])
 
 
 def summary_sheet_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
@@ -64,12 +73,22 @@ def summary_sheet_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
         [label("summary_boundary_head"),
          wide(facts.text("summary_boundary", excluded_stage_labels=excluded))],
         [label("summary_notes_head"), wide("\n".join(notes))],
+        *revision_row(facts, label, wide),
     ]
     form = Table("summary", "", "", [], rows, [18, 32, 14, 36], style="form")
     return {"summary_table": prepared.add(form),
             "signatures": prepared.add(SignatureBlock(
                 team_signature_lines(facts),
                 signature_box=facts.study.report.status == "final"))}
+
+
+def revision_row(facts: Facts, label, wide) -> list[list[Cell]]:
+    """The summary sheet's revision and its reason: none for the original."""
+    report = facts.study.report
+    if not is_revised(report.revision):
+        return []
+    return [[label("summary_revision"), wide(facts.text(
+        "summary_revision_text", revision=report.revision, reason=report.revision_reason))]]
 
 
 def summary_notes(facts: Facts) -> list[str]:

@@ -26,6 +26,7 @@ from cfpreport.report.blocks import (
 )
 from cfpreport.report.facts import LIST_SEPARATORS, gather_facts
 from cfpreport.report.style import BUILTIN, Style
+from cfpreport.revisions.naming import is_revised
 
 #: The title of the table of contents, in each language a report is written in.
 TOC_TITLES: dict[str, str] = {"zh": "目  录", "en": "Contents"}
@@ -149,7 +150,8 @@ def metadata(study: Study) -> Metadata:
         language="zh-CN",
         created=report.issued,
         report_number=report.number,
-        header_text=f"{study.company.name} {report.title}  报告编号：{report.number}",
+        header_text=f"{study.company.name} {report.title}  报告编号：{report.number}"
+                    + (f"（第 {report.revision} 版）" if is_revised(report.revision) else ""),
         draft=report.status == "draft",
     )
 
@@ -166,6 +168,7 @@ def english_metadata(study: Study) -> Metadata:
         language="en",
         created=report.issued,
         report_number=report.number,
-        header_text=f"{study.company.name}  {report.title}  No. {report.number}",
+        header_text=f"{study.company.name}  {report.title}  No. {report.number}"
+                    + (f", revision {report.revision}" if is_revised(report.revision) else ""),
         draft=report.status == "draft",
     )
