@@ -117,15 +117,19 @@ def validate(studies: tuple[Path, ...], factor_set: str | None, strict: bool,
 @click.option("--factor-set", help="Price the study with this factor set (a name such as "
                                    "cn-2024, a set file, or DIR/NAME).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results JSON instead.")
-def calc(study: Path, factor_set: str | None, as_json: bool) -> None:
+@click.option("--scenarios", "as_scenarios", is_flag=True,
+              help="Print each product's total under the alternative scenarios instead.")
+def calc(study: Path, factor_set: str | None, as_json: bool, as_scenarios: bool) -> None:
     """Calculate the footprint of every product in a study."""
     from cfpreport.calculation.results_json import dumps, results_document
     from cfpreport.pipeline import load_and_calculate
-    from cfpreport.text_tables import results_text
+    from cfpreport.text_tables import results_text, scenarios_text
 
     calculated = load_and_calculate(study, factor_set)
     if as_json:
         click.echo(dumps(results_document(calculated.study, calculated.results)), nl=False)
+    elif as_scenarios:
+        click.echo(scenarios_text(calculated.study, calculated.results))
     else:
         click.echo(results_text(calculated.study, calculated.results))
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from cfpreport.calculation.calculate import Results
 from cfpreport.calculation.ranges import ResultRangeError
+from cfpreport.calculation.uncertainty import uncertainty_analysis
 from cfpreport.input.study import Study
 
 SCHEMA = "cfpreport.results/1"
@@ -25,6 +26,7 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
     activities_by_product = {product: group for product, group in results.activities.groupby(
         "product", sort=False)}
     totals = results.products.set_index("product")
+    analysis = uncertainty_analysis(study, results)["products"]
     products = []
     for product in study.products:
         stages = stages_by_product[product.id]
@@ -47,6 +49,8 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
             },
             "activities": [activity_entry(row) for row in
                            activities_by_product[product.id].to_dict("records")],
+            # uncertainty, dqr, hot_spots, sensitivity, scenarios (README, "Results JSON")
+            **analysis[product.id],
         })
     return {
         "schema": SCHEMA,
