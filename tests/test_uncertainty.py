@@ -68,6 +68,10 @@ def test_a_single_lognormal_activity_matches_the_closed_form() -> None:
     assert found["p2_5"] == pytest.approx(50 / 1.2 ** Z975, rel=0.01)
     assert found["p97_5"] == pytest.approx(50 * 1.2 ** Z975, rel=0.01)
     assert found["mean"] == pytest.approx(50 * math.exp(math.log(1.2) ** 2 / 2), rel=0.01)
+    histogram = found["histogram"]
+    assert sum(histogram["counts"]) == 100_000 and len(histogram["edges"]) == 41
+    assert histogram["edges"][0] == pytest.approx(50 / 1.2 ** NormalDist().inv_cdf(0.999),
+                                                  rel=0.01)
 
 
 def test_the_sum_of_independent_normals_has_the_analytic_sd() -> None:
@@ -131,6 +135,7 @@ def test_zero_uncertainty_gives_a_zero_width_interval_at_the_point_result() -> N
     for key in ("mean", "median", "p2_5", "p97_5"):
         assert found[key] == total
     assert found["sd"] == 0
+    assert found["histogram"] == {"edges": [total, total], "counts": [1000]}
     for row in results.stages.itertuples():
         stage = found["stages"][row.stage]
         assert stage["p2_5"] == stage["p97_5"] == stage["mean"] == row.kgco2e

@@ -35,7 +35,7 @@ def uncertainty_analysis(study: Study, results: Results) -> dict[str, Any]:
         stages = results.stages[results.stages["product"] == product.id]
         values, point = samples.row(product.id)
         uncertainty = {"runs": settings.runs, "seed": settings.seed,
-                       **summary(values, point, total, exceed)}
+                       **summary(values, point, total, exceed, histogram=True)}
         uncertainty["stages"] = {
             row.stage: summary(*samples.row(product.id, row.stage), float(row.kgco2e))
             for row in stages.itertuples()}

@@ -32,6 +32,7 @@ from cfpreport.calculation.uncertainty.inputs import Inputs
 from cfpreport.calculation.uncertainty.spreads import draw
 
 CHUNK_RUNS = 16_384
+HISTOGRAM_BINS = 40
 
 
 @dataclass(frozen=True)
@@ -102,9 +103,10 @@ def simulate(inputs: Inputs, runs: int, seed: int) -> Samples:
 
 
 def summary(values: np.ndarray, point_sum: float, result: float,
-            exceed: dict[str, float] | None = None) -> dict:
+            exceed: dict[str, float] | None = None, histogram: bool = False) -> dict:
     """Mean, median, sd and the 2.5th and 97.5th percentiles of one sum, anchored to
-    ``result`` (the calculation's value of that sum), and P(sum > x) for each x."""
+    ``result`` (the calculation's value of that sum), P(sum > x) for each x, and (if
+    asked) a histogram of the draws."""
     if point_sum != 0:
         ratios, scale = values / point_sum, result
     else:  # nothing at the point values: the draws themselves
@@ -117,9 +119,23 @@ def summary(values: np.ndarray, point_sum: float, result: float,
         "p2_5": min(low, high),
         "p97_5": max(low, high),
     }
+    if histogram:
+        stats["histogram"] = binned(scale * ratios)
     if exceed:
         stats["exceed"] = {
             shown: {"kgco2e": kg, "probability": float(
                 np.count_nonzero(scale * ratios > kg) / ratios.size)}
             for shown, kg in exceed.items()}
     return stats
+
+
+def binned(draws: np.ndarray) -> dict[str, list]:
+    """A histogram for a chart: HISTOGRAM_BINS equal bins from the 0.1th to the 99.9th
+    percentile; the draws beyond are counted in the first and last bin (so that a long
+    tail does not squeeze the body into a few bins). Without spread: one bin of width 0."""
+    low, high = np.percentile(draws, [0.1, 99.9]).tolist()
+    if low == high:
+        return {"edges": [low, high], "counts": [int(draws.size)]}
+    edges = np.linspace(low, high, HISTOGRAM_BINS + 1)
+    counts, _ = np.histogram(np.clip(draws, low, high), bins=edges)
+    return {"edges": edges.tolist(), "counts": counts.tolist()}
