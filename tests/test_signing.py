@@ -232,3 +232,24 @@ def test_a_file_that_is_not_a_pdf_fails_every_check(tmp_path):
     assert code == 1
     assert [line.split(":")[0] for line in lines] == [
         "[FAIL] signature", "[FAIL] unchanged", "[FAIL] reproduced"]
+
+
+def test_a_second_signature_after_ours_is_a_change(signed, tmp_path):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    p12, _ = certificate(tmp_path, "Later Signer")
+    signer = signers.SimpleSigner.load_pkcs12_data(p12.read_bytes(), [],
+                                                   PASSPHRASE.encode())
+    out = tmp_path / "cosigned.pdf"
+    with signed["signed"].open("rb") as source, out.open("wb") as target:
+        writer = IncrementalPdfFileWriter(source)
+        fields.append_signature_field(writer, fields.SigFieldSpec("later", box=(0, 0, 0, 0)))
+        signers.PdfSigner(signers.PdfSignatureMetadata(field_name="later"),
+                          signer=signer).sign_pdf(writer, output=target)
+    code, lines = verify_lines(out)
+    assert code == 1
+    assert lines[0] == ("[ok] signature: valid, by Organization: 三信国际检测认证有限公司, "
+                        "Common Name: Test Signer")
+    assert any(line.startswith("[FAIL] unchanged: NO: the file was changed after it was "
+                               "signed") for line in lines), lines

@@ -85,7 +85,11 @@ def check_signature(data: bytes, trust: Path | None, verdict: Verdict) -> None:
         return
     roots = [load_certificate(trust)] if trust else []
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
-    signature = signatures[-1]
+    # cfpreport's own field; any signature added after it is a change to the report
+    from cfpreport.final.signing import SIGNATURE_FIELD
+
+    ours = [sig for sig in signatures if sig.field_name == SIGNATURE_FIELD]
+    signature = (ours or signatures)[0]
     try:
         with quiet("pyhanko", "pyhanko_certvalidator"):  # it logs an untrusted signer's
             status = validate_pdf_signature(signature, context)  # traceback; we say it
