@@ -144,3 +144,30 @@ def test_reissue_refuses_to_overwrite_the_issued_study(tmp_path):
     assert result.exit_code == 1
     assert "would overwrite the issued study" in result.output
     assert (tmp_path / "study.yaml").read_bytes() == YUANYU.read_bytes()
+
+
+def test_a_final_pdf_built_by_cfpreport_reissues_twice(tmp_path):
+    """End to end, with the attachments `build` embeds in a final PDF: revision 2 from
+    the original, then revision 3 from revision 2's own PDF."""
+    shutil.copy(YUANYU, tmp_path / "study.yaml")
+    built = invoke("build", tmp_path / "study.yaml", "-o", tmp_path / "v1", "-f", "pdf")
+    assert built.exit_code == 0, built.output
+    second = invoke("reissue", tmp_path / "v1" / "T4100013.pdf", "--factor-set", "cn-2024",
+                    "-o", tmp_path / "r2", "--reason", "电力碳足迹因子更新")
+    assert second.exit_code == 0, second.output
+    assert (tmp_path / "r2" / "previous" / "study.yaml").read_bytes() == YUANYU.read_bytes()
+    third = invoke("reissue", tmp_path / "r2" / "T4100013-R2.pdf", "--factor-set", "cn-2022",
+                   "-o", tmp_path / "r3", "--reason", "回到 2022 年电网因子")
+    assert third.exit_code == 0, third.output
+    assert (tmp_path / "r3" / "previous" / "study.yaml").read_bytes() == \
+        (tmp_path / "r2" / "study.yaml").read_bytes()
+    study = parse_yaml((tmp_path / "r3" / "study.yaml").read_text(encoding="utf-8"), "s").data
+    assert study["report"]["revision"] == 3
+    assert study["report"]["previous"] == "previous/T4100013-R2.json"
+    assert study["report"]["revision_reason"] == "回到 2022 年电网因子"
+    text = "\n".join(page.extract_text() for page in
+                     PdfReader(tmp_path / "r3" / "T4100013-R3.pdf").pages)
+    joined = "".join(text.split())
+    assert "本报告为报告T4100013（第2版，排放因子集cn-20242024.2）的第3版" in joined
+    assert "0.5777 kgCO2e/kWh" in text and "0.5366 kgCO2/kWh" in text
+    assert "-7.11%" in text  # 0.5366 / 0.5777 - 1, the electricity-only stages
