@@ -22,7 +22,7 @@ from cfpreport.batch.inputs import Fingerprinter, Inputs
 from cfpreport.batch.records import RecordBook, new_record
 from cfpreport.errors import CfpError, Problem
 from cfpreport.output import OutputFolder
-from cfpreport.render import DEFAULT_FORMATS, FORMATS
+from cfpreport.render import DEFAULT_FORMATS, FORMATS, format_of, output_keys
 from cfpreport.render.pdf_worker import PdfWorker, warm_up_here
 from cfpreport.report.style import Style, chosen_style, load_style
 
@@ -40,7 +40,7 @@ class BuildRecord:
     study: Path
     report_number: str
     factor_set: str
-    outputs: dict[str, Path]
+    outputs: dict[str, Path]  # format -> file; a pact file's key is its name
     totals: dict[str, str]  # product id -> shown total with unit
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # see cfpreport.input.study_warnings
@@ -161,7 +161,7 @@ def render(calculated: Calculated, style: Style, formats: tuple[str, ...],
 
     study, results = calculated.study, calculated.results
     model = None
-    if set(formats) - {"json"}:
+    if set(formats) - {"json", "pact"}:  # these two are made from the results alone
         from cfpreport.report.model import build_report_model
 
         with timed(seconds, "model"):
@@ -176,7 +176,7 @@ def render(calculated: Calculated, style: Style, formats: tuple[str, ...],
 def build_record(study_path: Path, rendered: Rendered, written: dict[str, Path],
                  warnings: list[Problem], skipped: bool = False) -> BuildRecord:
     results = rendered.calculated.results
-    outputs = {name.rpartition(".")[2]: path for name, path in written.items()}
+    outputs = {output_keys(written)[name]: path for name, path in written.items()}
     totals = {row.product: f"{row.shown} {results.display_unit}"
               for row in results.products.itertuples()}
     return BuildRecord(study_path, rendered.number, results.factor_set.name, outputs, totals,
@@ -231,7 +231,7 @@ def kept(folder: OutputFolder, study: Path, record: dict) -> BuildRecord:
     """The record of a report not built again, its number claimed for this run."""
     number = record["report_number"]
     folder.claim(record.get("stem", number), study)
-    outputs = {name.rpartition(".")[2]: folder.path / name for name in record["outputs"]}
+    outputs = {key: folder.path / name for name, key in output_keys(record["outputs"]).items()}
     totals = {product["id"]: f"{product['total']} {product['unit']}"
               for product in record["products"]}
     return BuildRecord(study, number, record["factor_set"]["name"], outputs, totals,
@@ -270,7 +270,9 @@ def render_all(model, calculated: Calculated, formats: tuple[str, ...],
     if pdf_ready is not None:
         contents["pdf"] = pdf_ready()
         seconds["pdf (until ready)"] = time.perf_counter() - start
-    return {fmt: contents[fmt] for fmt in formats}
+    # Keyed by the end of each file's name: "pdf", or "zw32.pact-v2.json" (one per product).
+    return {name: data for fmt in formats for name, data in contents.items()
+            if format_of(name) == fmt}
 
 
 def render_in_process(model, study, formats: tuple[str, ...], seconds: dict[str, float],
@@ -288,6 +290,10 @@ def render_in_process(model, study, formats: tuple[str, ...], seconds: dict[str,
                                            stylesheets=stylesheets).encode("utf-8")
     if "json" in formats:
         contents["json"] = dumps(document).encode("utf-8")
+    if "pact" in formats:
+        from cfpreport.render.pact import pact_files
+
+        contents.update(pact_files(study, document))
     if "docx" in formats:
         from cfpreport.render.docx import docx_bytes
 

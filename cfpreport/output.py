@@ -35,6 +35,7 @@ import time
 from pathlib import Path
 
 from cfpreport.errors import DuplicateReportError, OutputBusyError, OutputError
+from cfpreport.render import MULTI_FILE, format_of
 
 log = logging.getLogger("cfpreport")
 
@@ -314,13 +315,22 @@ def read_journal(journal: Path, number: str) -> dict | None:
         return None
     except (OSError, ValueError):
         return None
-    names = {f"{number}.{suffix}" for suffix in SUFFIXES}
     valid = (isinstance(entry, dict) and entry.get("format") == JOURNAL_FORMAT
              and isinstance(entry.get("staging"), str)
              and (match := STAGING.match(entry["staging"])) and match["number"] == number
              and isinstance(entry.get("files"), list)
-             and all(isinstance(n, str) and n in names for n in entry["files"]))
+             and all(isinstance(n, str) and is_report_file(n, number)
+                     for n in entry["files"]))
     return entry if valid else None
+
+
+def is_report_file(name: str, number: str) -> bool:
+    """Whether ``name`` is a file a build of ``number`` writes: ``T-1.pdf``, or one of a
+    format of several files (``T-1.zw32.pact-v2.json``); never a path out of the folder."""
+    rest = name[len(number) + 1:]
+    return (name.startswith(f"{number}.") and os.path.basename(name) == name
+            and "\\" not in name
+            and (rest in SUFFIXES or (format_of(name) in MULTI_FILE and rest != format_of(name))))
 
 
 def roll_forward(path: Path, number: str, entry: dict) -> None:

@@ -250,3 +250,21 @@ def test_a_study_whose_worker_dies_is_built_once_elsewhere(cluster, tmp_path, mo
     assert sorted(p.name for p in (tmp_path / "out" / ".cfpreport").iterdir()) == [
         "CFP-DEMO-001.json", "T4100013.json"]
     assert (tmp_path / "out" / "CFP-DEMO-001.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_pact_files_one_per_product_come_back_from_a_cluster_as_built_here(cluster, tmp_path):
+    """A format of several files (pact: two per product) travels like the others: the
+    same names, bytes and outcome as a local batch, and a rerun keeps them all."""
+    shutil.copytree(RING_MAIN_UNIT.parent, tmp_path / "studies" / "rmu")
+    formats = ("json", "pact")
+    [local] = run_batch([tmp_path / "studies"], tmp_path / "local", jobs=1, formats=formats)
+    [remote] = run_batch([tmp_path / "studies"], tmp_path / "dask", formats=formats,
+                         dask=cluster.scheduler_address)
+    assert remote.status == local.status == "built"
+    assert sorted(remote.outputs) == sorted(local.outputs) == [
+        "CFP-DEMO-001.rmu12.pact-v2.json", "CFP-DEMO-001.rmu12.pact-v3.json", "json"]
+    for key, path in local.outputs.items():
+        assert remote.outputs[key].read_bytes() == path.read_bytes()
+    [again] = run_batch([tmp_path / "studies"], tmp_path / "dask", formats=formats,
+                        dask=cluster.scheduler_address)
+    assert (again.status, sorted(again.outputs)) == ("skipped", sorted(remote.outputs))

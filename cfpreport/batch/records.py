@@ -28,6 +28,7 @@ from pathlib import Path
 
 from cfpreport.batch.inputs import Inputs, hash_file
 from cfpreport.output import replace_file
+from cfpreport.render import MULTI_FILE, format_of
 from cfpreport.revisions.naming import report_stem
 
 RECORD_FORMAT = "cfpreport.build/1"
@@ -107,7 +108,7 @@ class RecordBook:
                    if record["inputs"].get(key) != inputs.hashes[key]]
         if changed:
             return Decision(inputs, changed[0])
-        names = [f"{stem}.{fmt}" for fmt in formats]
+        names = format_names(record["outputs"], stem, formats)
         missing = [name for name in names if name not in record["outputs"]]
         if missing:
             return Decision(inputs, f"{', '.join(missing)} not built before")
@@ -119,6 +120,18 @@ class RecordBook:
             if found != record["outputs"][name]:
                 return Decision(inputs, f"{name} was {'deleted' if found is None else 'changed'}")
         return Decision(inputs, "unchanged", record)
+
+
+def format_names(outputs: dict[str, str], stem: str, formats: tuple[str, ...]) -> list[str]:
+    """The names of the files of ``formats`` a report named ``stem`` has: one per format,
+    or, for a format of several files (pact: one per product), those its record lists;
+    a format of several files it has none of counts as one missing file."""
+    names = []
+    for fmt in formats:
+        recorded = [name for name in outputs if fmt in MULTI_FILE
+                    and name.startswith(f"{stem}.") and format_of(name) == fmt]
+        names += recorded or [f"{stem}.{fmt}"]
+    return names
 
 
 def read_record(path: Path) -> dict | None:

@@ -38,6 +38,7 @@ from cfpreport.batch.work import Job, JobResult
 from cfpreport.errors import CfpError, DuplicateReportError, Problem
 from cfpreport.input.sources import StudySource, find_studies
 from cfpreport.output import OutputFolder, folder_name
+from cfpreport.render import output_keys
 from cfpreport.revisions.naming import report_stem
 
 DEFAULT_FORMATS = ("pdf", "docx", "json")
@@ -56,7 +57,7 @@ class Outcome:
     revision: int | None = None
     factor_set: dict[str, str] | None = None  # name, version
     products: list[dict] = field(default_factory=list)  # the summary's values, shown
-    outputs: dict[str, Path] = field(default_factory=dict)  # format -> file
+    outputs: dict[str, Path] = field(default_factory=dict)  # see build.BuildRecord
     warnings: tuple[Problem, ...] = ()  # of a study built
     bug: bool = False  # failed with a traceback: a fault of cfpreport, not of the study
     warning_count: int = 0  # of a study built or kept
@@ -165,7 +166,7 @@ class Batch:
                 study, "built", decision.reason, number, result.revision,
                 {key: result.document["factor_set"][key] for key in ("name", "version")},
                 summary_products(result.document),
-                {name.rpartition(".")[2]: path for name, path in written.items()},
+                {output_keys(written)[name]: path for name, path in written.items()},
                 result.warnings, warning_count=len(result.warnings)))
 
     def write(self, study: StudySource, result: JobResult, inputs: Inputs | None
@@ -183,8 +184,9 @@ class Batch:
         """The outcome of a study whose report is kept: its record's values."""
         return Outcome(study, "skipped", "unchanged", record["report_number"],
                        record["revision"], record["factor_set"], record["products"],
-                       {name.rpartition(".")[2]: self.folder.path / name
-                        for name in record["outputs"]}, warning_count=record["warnings"])
+                       {key: self.folder.path / name
+                        for name, key in output_keys(record["outputs"]).items()},
+                       warning_count=record["warnings"])
 
     def done(self, index: int, outcome: Outcome) -> Outcome:
         self.outcomes[index] = outcome

@@ -146,6 +146,10 @@ class Company(Model):
     legal_representative: str | None = None
     contact: Contact = Field(default_factory=Contact)
     founded: date | None = None
+    # For machine-readable footprints (--format pact): the unified social credit code
+    # (统一社会信用代码) identifies the company; the country is where its plant is.
+    credit_code: str | None = Field(default=None, pattern=r"^[0-9A-Z]{18}$")
+    country: str = Field(default="CN", pattern=r"^[A-Z]{2}$")  # ISO 3166-1 alpha-2
     overview: str = ""
     introduction: str = ""
     images: CompanyImages = Field(default_factory=CompanyImages)
@@ -238,6 +242,16 @@ class Activity(Model):
         return self
 
 
+class ProductPact(Model):
+    """Facts a WBCSD PACT footprint (``--format pact``) needs that a report does not
+    (its mass is the product's ``mass_kg``)."""
+
+    cpc: str | None = Field(default=None, pattern=r"^[0-9]{1,5}$")  # UN CPC code
+    fossil_carbon_kg: Annotated[float, Field(ge=0)] | None = None  # kgC per functional unit
+    biogenic_carbon_kg: Annotated[float, Field(ge=0)] | None = None
+    packaging_included: bool = False  # whether the activities include packaging
+
+
 class Product(Model):
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     name: str = Field(min_length=1)
@@ -249,6 +263,7 @@ class Product(Model):
     functions: str = ""
     process_flow: str = ""
     images: ProductImages = Field(default_factory=ProductImages)
+    pact: ProductPact = Field(default_factory=ProductPact)
     activities: list[Activity] = Field(min_length=1)
 
     @field_validator("annual_output")

@@ -102,6 +102,10 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
                                           "paragraphs separated by a blank line"),
     ("reports", "company.images.overview"): ("企业照片路径", "Company photo (path)"),
     ("reports", "company.images.layout"): ("厂区平面图路径", "Site layout (path)"),
+    ("reports", "company.credit_code"): ("统一社会信用代码（18 位），PACT 文件用", "Unified "
+                                         "social credit code (18 characters), for PACT files"),
+    ("reports", "company.country"): ("工厂所在国家/地区代码（ISO 3166-1），默认 CN", "Country of "
+                                     "the plant (ISO 3166-1 code), default CN"),
     ("reports", "study.period.start"): ("数据期开始日期", "Start of the data period"),
     ("reports", "study.period.end"): ("数据期结束日期", "End of the data period"),
     ("reports", "study.boundary"): ("系统边界：cradle-to-grave 或 cradle-to-gate",
@@ -172,6 +176,15 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("products", "process_flow"): ("生产工艺流程", "Process flow"),
     ("products", "images.photo"): ("产品照片路径", "Product photo (path)"),
     ("products", "images.process"): ("工艺流程图路径", "Process flow chart (path)"),
+    ("products", "pact.cpc"): ("联合国产品总分类（CPC）代码，PACT 文件用", "UN CPC code, for "
+                               "PACT files"),
+    ("products", "pact.fossil_carbon_kg"): ("单位产品所含化石碳 kgC", "Fossil carbon in one "
+                                            "unit, kgC"),
+    ("products", "pact.biogenic_carbon_kg"): ("单位产品所含生物碳 kgC", "Biogenic carbon in "
+                                              "one unit, kgC"),
+    ("products", "pact.packaging_included"): ("活动数据是否包含包装（true/false，默认 false）",
+                                              "Whether the activities include packaging "
+                                              "(true/false, default false)"),
     ("activities", "report.number"): _NUMBER,
     ("activities", "product"): ("产品 id（products 工作表）", "Product id (products sheet)"),
     ("activities", "stage"): ("生命周期阶段（下拉列表）", "Life-cycle stage (drop-down list)"),
