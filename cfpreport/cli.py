@@ -209,7 +209,8 @@ def split_formats(ctx: click.Context, param: click.Parameter, values: tuple[str,
 @click.option("-o", "--output", "out_dir", required=True,
               type=click.Path(path_type=Path, file_okay=False), help="Folder for the reports.")
 @click.option("-f", "--format", "formats", multiple=True, callback=split_formats,
-              help="pdf, docx, json, html (repeat or comma-separate; default pdf,docx,json).")
+              help="pdf, docx, json, html, pact (repeat or comma-separate; default "
+                   "pdf,docx,json; pact: a PACT footprint per product).")
 @click.option("--factor-set", help="Price the studies with this factor set instead (a name, "
                                    "a set file, or DIR/NAME).")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors: build nothing for a "
@@ -274,7 +275,8 @@ def build(studies: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...],
 @click.option("-j", "--jobs", type=click.IntRange(min=1),
               help="Worker processes (default: one per core).")
 @click.option("-f", "--format", "formats", multiple=True, callback=split_formats,
-              help="pdf, docx, json, html (repeat or comma-separate; default pdf,docx,json).")
+              help="pdf, docx, json, html, pact (repeat or comma-separate; default "
+                   "pdf,docx,json; pact: a PACT footprint per product).")
 @click.option("--factor-set", help="Price every study with this factor set instead (a name, "
                                    "a set file, or DIR/NAME).")
 @click.option("--style", type=click.Path(path_type=Path),

@@ -80,8 +80,9 @@ def with_masses(tmp_path: Path, revision: int = 1, secondary: bool = False) -> P
     for product, mass in MASSES.items():
         text = text.replace(f"  - id: {product}\n",
                             f"  - id: {product}\n    mass_kg: {mass}\n")
+    reason = "  revision_reason: 电力排放因子更新\n" if revision > 1 else ""
     text = text.replace("  issued: 2025-02-26\n",
-                        f"  issued: 2025-02-26\n  revision: {revision}\n")
+                        f"  issued: 2025-02-26\n  revision: {revision}\n{reason}")
     if secondary:  # zw32's production diesel becomes secondary data
         text = text.replace("amount: 0.15, unit: t, basis: annual, label: 柴油, "
                             "data_type: primary", "amount: 0.15, unit: t, basis: annual, "
@@ -189,6 +190,15 @@ def test_a_rebuild_is_byte_identical_and_a_revision_names_its_predecessors(tmp_p
                                     for r in (1, 2)]
     assert v3["id"] == str(uuid.uuid5(NAMESPACE, "T4100013\n3\nzw32"))
     assert errors(v3, "v3") == []
+    assert "revision 3 (final)" in v3["comment"] and "Revised: 电力排放因子更新" in v3["comment"]
+    assert sorted(revised.outputs) == ["T4100013-R3.yy-aimv.pact-v2.json",
+                                       "T4100013-R3.yy-aimv.pact-v3.json",
+                                       "T4100013-R3.zw32.pact-v2.json",
+                                       "T4100013-R3.zw32.pact-v3.json"]
+    [v2] = [json.loads(p.read_text("utf-8")) for name, p in revised.outputs.items()
+            if name.endswith("zw32.pact-v2.json")]
+    assert (v2["version"], v2["statusComment"]) == (3, "电力排放因子更新")
+    assert errors(v2, "v2") == []
 
 
 def test_a_product_without_its_mass_is_refused_by_line_and_nothing_written(tmp_path):

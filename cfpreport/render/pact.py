@@ -166,6 +166,8 @@ def product_footprint(study: Study, product: Product, entry: dict[str, Any],
     if report.revision > 1:
         footprint["precedingPfIds"] = [str(footprint_id(report.number, revision, product.id))
                                        for revision in range(1, report.revision)]
+        if report.revision_reason and version == "v2":  # 3.0 moved it into the comment
+            footprint["statusComment"] = report.revision_reason
     common = {
         "referencePeriodStart": moment(study.study.period.start),
         "referencePeriodEnd": moment(study.study.period.end + timedelta(days=1)),
@@ -309,6 +311,8 @@ def comment(study: Study, product: Product, factor_set: dict[str, str], version:
         f"{report.revision} ({status}), issued {report.issued.isoformat()} by "
         f"{report.issuer.name}; factor set {factor_set['name']} {factor_set['version']}; "
         f"GWP100 of IPCC {study.study.gwp}.",
+        *([f"Revised: {report.revision_reason}"] if report.revision > 1
+          and report.revision_reason else []),
         f"Functional unit: {product.functional_unit}.",
         "Every emission is counted as fossil: the study does not separate biogenic "
         "emissions.",
