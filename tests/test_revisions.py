@@ -244,3 +244,20 @@ def test_a_missing_previous_report_names_the_study_field(tmp_path):
     assert result.exit_code == 1
     assert "report.previous" in result.output
     assert "old/T4100013.json: no such file" in result.output
+
+
+def test_an_english_revision_prints_the_factors_english_names(issued, tmp_path):
+    folder, out = issued
+    text = edit_study((folder / "study-r2.yaml").read_text(encoding="utf-8"),
+                      [Change("report", "language", "en", ("number",)),
+                       Change("report", "previous", str(out / "T4100013.json"))], "study")
+    (folder / "study-en.yaml").write_text(text, encoding="utf-8")
+    result = invoke("build", folder / "study-en.yaml", "-o", tmp_path, "-f", "docx")
+    assert result.exit_code == 0, result.output
+    words = docx_text(tmp_path / "T4100013-R2.docx")
+    section = words[words.index("Revision history\n"):]
+    assert "No. T4100013, revision 2" in words  # the running header
+    assert "2024 national average electricity carbon footprint factor" in section
+    assert "This revision: Announcement on the release of the 2024 electricity carbon " \
+           "footprint factors (2025-09-28)" in section
+    assert "0.5366 kgCO2/kWh" in section and "+7.66%" in section

@@ -85,7 +85,12 @@ def used_factors(results: Results) -> list[dict[str, Any]]:
             "origin": factor.origin,
             "derived": factor.chain is not None,  # from a fuel chain: shown to 5 digits
         }
-        factors.append({key: clean(value) for key, value in entry.items()})
+        entry = {key: clean(value) for key, value in entry.items()}
+        english = {key: factor.text(key, "en") for key in ("name", "source", "publisher")
+                   if factor.en is not None and factor.text(key, "en") != entry[key]}
+        if english:  # what an English report prints
+            entry["en"] = english
+        factors.append(entry)
     return factors
 
 

@@ -72,7 +72,8 @@ def factor_table(facts: Facts, prepared: Prepared, comparison: Comparison):
         if change.old and change.new and {"source", "published"} & set(change.fields):
             source = facts.text("revision_source_change", old=source_text(facts, change.old),
                                 new=source)
-        rows.append([Cell(f"{change.id}\n{change.name}"),
+        name = in_language(change.new or change.old, "name", facts.language) or change.name
+        rows.append([Cell(f"{change.id}\n{name}"),
                      Cell(factor_value_text(change.old), align="right"),
                      Cell(factor_value_text(change.new), align="right"), Cell(source)])
     # Unnumbered, as the annex's: the section stands before chapter 1, outside the
@@ -83,10 +84,17 @@ def factor_table(facts: Facts, prepared: Prepared, comparison: Comparison):
 
 def source_text(facts: Facts, factor: dict[str, Any] | None) -> str:
     """A factor's source, with its publication date when known."""
-    source = (factor or {}).get("source") or NOT_APPLICABLE
+    source = in_language(factor, "source", facts.language) or NOT_APPLICABLE
     published = (factor or {}).get("published")
     return facts.text("revision_source_dated", source=source, published=published) \
         if published else source
+
+
+def in_language(factor: dict[str, Any] | None, key: str, language: str) -> str | None:
+    """A factor's text in the report's language, as its results document recorded it
+    (``en`` holds the English where the set gives one)."""
+    factor = factor or {}
+    return ((factor.get("en") or {}).get(key) if language == "en" else None) or factor.get(key)
 
 
 def product_table(facts: Facts, prepared: Prepared, product: ProductChange):
