@@ -314,7 +314,9 @@ def test_write_errors_are_one_line_and_keep_the_old_set(tmp_path, monkeypatch, e
     monkeypatch.chdir(tmp_path)
     old, new = variant(tmp_path, "old"), variant(tmp_path, "new", "新型电能计量箱")
     build_report(old, "out", ["docx", "json"])
-    monkeypatch.setattr(os, "write", fail_writes_into(tmp_path / "out", error, after=4096))
+    # past the results JSON (15 kB with its uncertainty analysis), inside the docx (200 kB)
+    monkeypatch.setattr(os, "write", fail_writes_into(tmp_path / "out", error,
+                                                      after=64 * 1024))
     code, lines = run_build(new, "-o", "out", "-f", "json,docx")
     assert (code, lines[-1]) == (1, f"{new}: not built: cannot write out/{NUMBER}.docx: "
                                     f"{message}")
