@@ -203,7 +203,8 @@ def test_hot_spots_stop_at_80_percent_and_sensitivity_moves_each_quantity() -> N
                        factors=[{**FIXED, "uncertainty": {"distribution": "lognormal",
                                                           "gsd": 1.1}}])
     found = analysed(study)["p1"]
-    assert [(h["row"], h["share"]) for h in found["hot_spots"]] == [(1, 0.5), (3, 0.3)]
+    assert [(h["row"], h["share"], h["factor"]) for h in found["hot_spots"]] == [
+        (1, 0.5, "power"), (3, 0.3, "power")]
     assert found["hot_spots"][-1]["cumulative_share"] == pytest.approx(0.8)
     (factor,) = found["sensitivity"]  # amounts without spread move nothing
     assert factor["factor"] == "power"

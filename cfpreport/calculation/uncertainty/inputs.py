@@ -30,6 +30,8 @@ class ActivityInput:
     row: int  # index in its product's activities
     stage: str
     factor: str | None  # the factor's key in Inputs.factors; None for a gas release
+    factor_id: str | None  # the id the study wrote (electricity), or None
+    gas: str | None
     data_type: str
     name: str  # the label, else the factor's name
     coefficient: float
@@ -71,7 +73,8 @@ def study_inputs(study: Study, results: Results) -> Inputs:
                 "pedigree")
         activities.append(ActivityInput(
             product=record["product"], row=int(record["row"]), stage=record["stage"],
-            factor=key, data_type=activity.data_type,
+            factor=key, factor_id=activity.factor, gas=activity.gas,
+            data_type=activity.data_type,
             name=activity.label or record["factor_name"],
             coefficient=float(record["conversion"] * record["kg_per_denominator"] / divisor),
             amount=amount, scores=scores, kgco2e=float(record["kgco2e"])))

@@ -71,8 +71,9 @@ def hot_spots(activities: list[ActivityInput], total: float) -> list[dict[str, A
     for activity in ranked[:HOT_SPOT_MAX]:
         share = activity.kgco2e / total if total else 0.0
         covered += share
+        source = {"gas": activity.gas} if activity.gas else {"factor": activity.factor_id}
         spots.append({"row": activity.row, "stage": activity.stage, "name": activity.name,
-                      "factor": activity.factor, "data_type": activity.data_type,
+                      **source, "data_type": activity.data_type,
                       "kgco2e": activity.kgco2e, "share": share, "cumulative_share": covered,
                       "amount_spread": activity.amount.description()})
         if covered >= HOT_SPOT_COVER:
