@@ -104,8 +104,10 @@ def factor_set_text(factor_set: FactorSet) -> str:
         alias = factor_set.aliases.get(factor_id)
         name = f"-> {alias}" if alias else factor.name
         rows.append([factor_id, f"{factor.value:.6g}", factor.unit, name,
-                     str(factor.published or "/"), verification_text(factor)])
-    lines.append(table(["id", "value", "unit", "name", "published", "verified"], rows, {1}))
+                     str(factor.published or "/"), verification_text(factor),
+                     spread_text(factor)])
+    lines.append(table(["id", "value", "unit", "name", "published", "verified", "spread"],
+                       rows, {1}))
     chains = [(fid, factor_set.factors[fid].chain) for fid in sorted(factor_set.factors)
               if factor_set.factors[fid].chain]
     if chains:
@@ -119,6 +121,21 @@ def factor_set_text(factor_set: FactorSet) -> str:
     lines += [f"  {source}" + (f" ({publisher})" if publisher else "")
               for source, publisher in sources]
     return "\n".join(lines)
+
+
+def spread_text(factor: Factor) -> str:
+    """The factor's spread for the uncertainty analysis: ``gsd 1.0461`` (lognormal),
+    ``sd 0.02``, ``0.5..0.6``; ``(kind)`` when it is its kind's default."""
+    from cfpreport.calculation.uncertainty.inputs import factor_spread
+
+    described = factor_spread(factor).description()
+    if "gsd" in described:
+        text = f"gsd {described['gsd']:.4f}"
+    elif "sd" in described:
+        text = f"sd {described['sd']:g}"
+    else:
+        text = f"{described['distribution']} {described['min']:g}..{described['max']:g}"
+    return text + (" (kind)" if described["origin"] == "kind default" else "")
 
 
 def verification_text(factor: Factor) -> str:

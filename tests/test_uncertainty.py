@@ -403,3 +403,18 @@ def test_an_exceedance_value_must_be_a_finite_number(tmp_path: Path,
     assert_refused(result)
     (error,) = located_lines(result.output)
     assert error.startswith("study.yaml:10:") and "study.uncertainty.exceed[1]" in error, error
+
+
+def test_factors_show_prints_each_factors_spread() -> None:
+    from cfpreport.calculation.factors import Factor
+    from cfpreport.text_tables import spread_text
+
+    output = CliRunner().invoke(main, ["factors", "cn-2022"]).output
+    assert "spread" in output.splitlines()[3]
+    line = next(row for row in output.splitlines() if row.startswith("diesel "))
+    assert line.endswith("gsd 1.0625")
+    bare = Factor(id="x", name="x", value=2, unit="kgCO2e/kg", source="s", kind="material")
+    # material: basic 1.05, scores 3, 3, 3, 2, 3 -> U 1.05, 1.10, 1.05, 1.10, 1.01, 1.20
+    # sigma**2 = (0.0023805 + 0.0090840 + 0.0023805 + 0.0090840 + 0.0000990 + 0.0332410) / 4
+    #          = 0.0140673, sigma = 0.118606, gsd = 1.12593
+    assert spread_text(bare) == "gsd 1.1259 (kind)"
