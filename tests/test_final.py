@@ -4,7 +4,9 @@ veraPDF cannot be installed here (no Java download of it); these tests check wit
 what PDF/A-3b asks of the file that can be seen in its objects: the output intent, the
 XMP identification (part 3, conformance B), every font embedded (pages, forms and
 annotation appearances), each embedded file an associated file (/AF) with its
-/AFRelationship, MIME subtype and modification date, and no encryption or JavaScript.
+/AFRelationship, MIME subtype and modification date, every annotation printed, no
+transfer function or unknown blend mode (transparency is allowed in PDF/A-3 with the
+output intent), and no encryption, JavaScript or form that asks for appearances.
 """
 
 from __future__ import annotations
@@ -66,6 +68,27 @@ def fonts_of(resources, seen: set[int]) -> list:
     return fonts
 
 
+BLEND_MODES = {"/Normal", "/Compatible", "/Multiply", "/Screen", "/Overlay", "/Darken",
+               "/Lighten", "/ColorDodge", "/ColorBurn", "/HardLight", "/SoftLight",
+               "/Difference", "/Exclusion", "/Hue", "/Saturation", "/Color", "/Luminosity"}
+
+
+def graphics_state_problems(resources) -> list[str]:
+    """What PDF/A forbids in graphics states: transfer functions, unknown blend modes
+    (transparency itself is allowed from PDF/A-2 on, with the output intent)."""
+    states = resolved(resolved(resources or {}).get("/ExtGState", {}))
+    problems = []
+    for name, state in states.items():
+        state = resolved(state)
+        if "/TR" in state or state.get("/TR2", "/Default") != "/Default":
+            problems.append(f"graphics state {name} has a transfer function")
+        blend = state.get("/BM")
+        if blend is not None and not {str(mode) for mode in (
+                blend if isinstance(blend, list) else [blend])} <= BLEND_MODES:
+            problems.append(f"graphics state {name} has the blend mode {blend}")
+    return problems
+
+
 def embedded_font_file(font) -> bool:
     """Whether a font (a Type0's descendant for composite fonts) carries its program."""
     if font.get("/Subtype") == "/Type0":
@@ -92,13 +115,21 @@ def pdfa_problems(path: Path) -> list[str]:
         problems.append("encrypted")
     if "/JavaScript" in resolved(root.get("/Names", {})) or "/OpenAction" in root:
         problems.append("JavaScript or an open action")
+    if resolved(root.get("/AcroForm", {})).get("/NeedAppearances"):
+        problems.append("a form asks the reader to draw its appearances")
     fonts, seen = [], set()
     for page in reader.pages:
         fonts += fonts_of(page.get("/Resources"), seen)
+        problems += graphics_state_problems(page.get("/Resources"))
         for annotation in page.get("/Annots", []) or []:
-            appearance = resolved(resolved(annotation).get("/AP", {})).get("/N")
+            annotation = resolved(annotation)
+            flags = int(annotation.get("/F", 0))
+            if not flags & 4 or flags & (1 | 2 | 32):  # print; not invisible, hidden, noview
+                problems.append(f"a {annotation.get('/Subtype')} annotation is not printed")
+            appearance = resolved(resolved(annotation.get("/AP", {})).get("/N"))
             if appearance is not None:
-                fonts += fonts_of(resolved(appearance).get("/Resources"), seen)
+                fonts += fonts_of(appearance.get("/Resources"), seen)
+                problems += graphics_state_problems(appearance.get("/Resources"))
     problems += [f"font {font.get('/BaseFont')} not embedded"
                  for font in fonts if not embedded_font_file(font)]
     associated = [resolved(spec) for spec in root.get("/AF", [])]
