@@ -80,8 +80,12 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("reports", "report.previous"): ("被替代报告的结果 JSON 或正式版 PDF（相对本工作簿）",
                                      "Results JSON or final PDF of the report this revision "
                                      "replaces (relative to this workbook)"),
-    ("reports", "report.status"): ("draft（草稿，带水印）或 final", "draft (watermarked) or "
-                                   "final"),
+    ("reports", "report.status"): (
+        "draft（草稿，带水印）或 final（正式，可签名：须填编制人、带证书编号的组长、法定代表人）；"
+        "不填时缺这些即按草稿生成",
+        "draft (watermarked) or final (signable: needs prepared_by, a team leader with a "
+        "certificate number, the legal representative); left empty, a report lacking them "
+        "is built as a draft"),
     ("reports", "report.language"): ("报告语言：zh 或 en", "Language of the report: zh or en"),
     ("reports", "report.style"): ("机构样式文件夹（相对本工作簿）", "House-style folder "
                                   "(relative to this workbook)"),
