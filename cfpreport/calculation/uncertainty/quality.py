@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cfpreport.calculation import data_quality
 from cfpreport.calculation.uncertainty.inputs import ActivityInput
 
 PEF_INDICATORS = {"TeR": "technological", "GeR": "geographical", "TiR": "temporal",
@@ -52,16 +53,11 @@ def dqr_class(rating: float) -> str:
 
 def primary_data_share(activities: list[ActivityInput]) -> float | None:
     """Share (0..1) of the product's result that comes from primary activity data; None
-    when the result is 0 (no share is claimed of nothing).
-
-    The same rule as the PACT export's ``calculation.data_quality.primary_data_share``
-    (which gives a percentage); kept here until that module is committed, to be pointed
-    at it then.
-    """
-    total = math.fsum(a.kgco2e for a in activities)
-    if total == 0:
-        return None
-    return math.fsum(a.kgco2e for a in activities if a.data_type == "primary") / total
+    when the result is 0. The PACT export's rule (``calculation.data_quality``), which
+    gives a percentage: one rule, so the report and the PACT file never differ."""
+    percent = data_quality.primary_data_share(
+        {"stage": a.stage, "data_type": a.data_type, "kgco2e": a.kgco2e} for a in activities)
+    return None if percent is None else float(percent / 100)
 
 
 def hot_spots(activities: list[ActivityInput], total: float) -> list[dict[str, Any]]:
