@@ -418,3 +418,24 @@ def test_factors_show_prints_each_factors_spread() -> None:
     # sigma**2 = (0.0023805 + 0.0090840 + 0.0023805 + 0.0090840 + 0.0000990 + 0.0332410) / 4
     #          = 0.0140673, sigma = 0.118606, gsd = 1.12593
     assert spread_text(bare) == "gsd 1.1259 (kind)"
+
+
+def test_chunks_do_not_change_the_draws() -> None:
+    # runs are drawn in chunks of CHUNK_RUNS: a longer simulation starts with the shorter
+    from cfpreport.calculation.uncertainty.simulation import CHUNK_RUNS
+
+    study = make_study([activity(100), activity(50, {"distribution": "triangular", "min": 40,
+                                                     "max": 70}, stage="use")],
+                       factors=[{**FIXED, "uncertainty": {"distribution": "uniform",
+                                                          "min": 0.4, "max": 0.6}}])
+    inputs = study_inputs(study, priced(study))
+    short = simulate(inputs, CHUNK_RUNS, 5).values
+    long = simulate(inputs, 2 * CHUNK_RUNS + 10, 5).values
+    assert np.array_equal(long[:, :CHUNK_RUNS], short)
+
+
+def test_a_product_of_zero_emissions_is_analysed_without_claims() -> None:
+    found = analysed(make_study([activity(0)], factors=[FIXED]))["p1"]
+    assert found["uncertainty"]["p97_5"] == found["uncertainty"]["p2_5"] == 0
+    assert found["dqr"]["primary_data_share"] is None
+    assert found["hot_spots"][0]["share"] == 0
