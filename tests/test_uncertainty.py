@@ -307,7 +307,9 @@ def test_the_results_json_carries_the_analysis_per_product() -> None:
 
 
 BAD_KEYS = [
-    ("{distribution: lognormal}", "uncertainty: distribution: lognormal needs gsd"),
+    ("{distribution: lognormal}", "uncertainty: distribution: lognormal needs one of gsd"),
+    ("{gsd: 1.2, gsd95: 1.44}", "needs one of gsd (the geometric standard deviation"),
+    ("{min: 3, max: 9}", "uncertainty.distribution: missing required key"),
     ("{distribution: lognormal, gsd: 0.5}",
      "uncertainty.gsd: input should be greater than or equal to 1"),
     ("{distribution: normal, sd: 1, gsd: 2}", "takes sd, not gsd"),
@@ -439,3 +441,15 @@ def test_a_product_of_zero_emissions_is_analysed_without_claims() -> None:
     assert found["uncertainty"]["p97_5"] == found["uncertainty"]["p2_5"] == 0
     assert found["dqr"]["primary_data_share"] is None
     assert found["hot_spots"][0]["share"] == 0
+
+
+def test_a_spread_may_be_written_with_gsd95_or_without_its_distribution() -> None:
+    study = make_study([activity(100, {"gsd95": 1.44}), activity(100, {"gsd": 1.2}),
+                        activity(100, {"sd": 3}), activity(100, {"min": 90, "mode": 95,
+                                                                  "max": 120})],
+                       factors=[FIXED])
+    spreads = [a.amount for a in study_inputs(study, priced(study)).activities]
+    assert spreads[0].sigma == pytest.approx(math.log(1.2))  # ln(1.44) / 2
+    assert spreads[0].sigma == pytest.approx(spreads[1].sigma)
+    assert [s.distribution for s in spreads] == ["lognormal", "lognormal", "normal",
+                                                 "triangular"]

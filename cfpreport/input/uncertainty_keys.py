@@ -10,9 +10,13 @@ Per activity (and per study or set factor):
   quantity's own unit::
 
       {distribution: lognormal, gsd: 1.2}        # gsd = exp(sigma), >= 1 (NOT the GSD95)
+      {distribution: lognormal, gsd95: 1.44}     # or ecoinvent's GSD95 = gsd**2
       {distribution: normal, sd: 0.5}
       {distribution: triangular, min: 1, max: 3}  # mode: the amount, or mode: 2
       {distribution: uniform, min: 1, max: 3}
+
+``distribution`` may be left out where the keys say it: ``gsd``/``gsd95`` lognormal, ``sd``
+normal, ``mode`` triangular (a bare ``min``/``max`` is not guessed).
 
 At study level, ``study.uncertainty: {runs, seed, exceed}`` sets the Monte Carlo
 simulation and ``study.grid_region`` names the regional grid of the plant.
@@ -21,6 +25,7 @@ These models import nothing from the study model, which imports them.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -29,16 +34,19 @@ Distribution = Literal["lognormal", "normal", "triangular", "uniform"]
 GridRegion = Literal["north", "northeast", "east", "central", "northwest", "south",
                      "southwest"]
 
-#: The keys each distribution takes (``mode`` is optional: the point value by default).
+#: The keys each distribution needs, and those it may also take: a lognormal takes
+#: ``gsd`` or ``gsd95`` (= gsd**2, ecoinvent's "SD95"), a triangular's ``mode`` is the
+#: point value unless given.
 DISTRIBUTION_KEYS: dict[str, tuple[str, ...]] = {
-    "lognormal": ("gsd",),
+    "lognormal": (),
     "normal": ("sd",),
     "triangular": ("min", "max"),
     "uniform": ("min", "max"),
 }
-KEY_WORDS = {"gsd": "gsd (the geometric standard deviation exp(sigma), >= 1)",
-             "sd": "sd (the standard deviation, in the quantity's unit)",
-             "min": "min", "max": "max", "mode": "mode"}
+OPTIONAL_KEYS = {"lognormal": ("gsd", "gsd95"), "triangular": ("mode",)}
+SPREAD_KEYS = ("gsd", "gsd95", "sd", "min", "mode", "max")
+KEY_WORDS = {"sd": "sd (the standard deviation, in the quantity's unit)",
+             "min": "min", "max": "max"}
 
 DEFAULT_RUNS = 10_000
 #: The fixed default seed: any fixed number would do; this one is ISO 14067's number.
@@ -68,18 +76,35 @@ class StatedUncertainty(Keys):
 
     distribution: Distribution
     gsd: float | None = Field(default=None, ge=1, le=100)
+    gsd95: float | None = Field(default=None, ge=1, le=10_000)
     sd: float | None = Field(default=None, ge=0, le=1e12)
     min: float | None = Field(default=None, ge=0, le=1e12)
     mode: float | None = Field(default=None, ge=0, le=1e12)
     max: float | None = Field(default=None, ge=0, le=1e12)
 
+    @model_validator(mode="before")
+    @classmethod
+    def distribution_from_its_keys(cls, data: object) -> object:
+        """``{gsd: 1.2}`` is a lognormal, ``{sd: 3}`` a normal, ``{min, mode, max}`` a
+        triangular; a bare ``{min, max}`` could be uniform or triangular: not guessed."""
+        if not isinstance(data, dict) or "distribution" in data:
+            return data
+        given = {key for key, value in data.items() if value is not None}
+        for keys, distribution in (({"gsd", "gsd95"}, "lognormal"), ({"sd"}, "normal"),
+                                   ({"mode"}, "triangular")):
+            if given & keys:
+                return {**data, "distribution": distribution}
+        return data
+
     @model_validator(mode="after")
     def keys_of_its_distribution(self) -> StatedUncertainty:
         wanted = DISTRIBUTION_KEYS[self.distribution]
-        allowed = (*wanted, "mode") if self.distribution == "triangular" else wanted
-        given = [key for key in ("gsd", "sd", "min", "mode", "max")
-                 if getattr(self, key) is not None]
+        allowed = (*wanted, *OPTIONAL_KEYS.get(self.distribution, ()))
+        given = [key for key in SPREAD_KEYS if getattr(self, key) is not None]
         missing = [KEY_WORDS[key] for key in wanted if key not in given]
+        if self.distribution == "lognormal" and (self.gsd is None) == (self.gsd95 is None):
+            missing = ["one of gsd (the geometric standard deviation exp(sigma), >= 1) and "
+                       "gsd95 (= gsd squared)"]
         if missing:
             raise ValueError(f"distribution: {self.distribution} needs {' and '.join(missing)}")
         extra = [key for key in given if key not in allowed]
@@ -92,6 +117,11 @@ class StatedUncertainty(Keys):
             raise ValueError(f"mode {self.mode:g} is outside min..max "
                              f"({self.min:g}..{self.max:g})")
         return self
+
+    @property
+    def sigma(self) -> float:
+        """A lognormal's sigma on the ln scale: ln(gsd) = ln(gsd95) / 2."""
+        return math.log(self.gsd) if self.gsd is not None else math.log(self.gsd95) / 2
 
     def range_problem(self, point: float) -> tuple[str, str] | None:
         """The key and message if a range does not hold the point value it spreads, or None.

@@ -77,7 +77,7 @@ def lognormal(point: float, sigma: float, origin: str) -> Spread:
 def stated(point: float, given: StatedUncertainty, origin: str = "stated") -> Spread:
     """The spread a study or set states, around ``point`` (the amount or factor value)."""
     if given.distribution == "lognormal":
-        return lognormal(point, math.log(given.gsd), origin)
+        return lognormal(point, given.sigma, origin)
     if given.distribution == "normal":
         return Spread("normal", point, sd=given.sd, origin=origin)
     mode = point if given.mode is None else given.mode

@@ -235,6 +235,9 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("activities", "uncertainty.gsd"): (
         "lognormal 的几何标准差 exp(σ)，>= 1（不是 GSD95）",
         "lognormal: geometric SD exp(sigma), >= 1 (not the GSD95)"),
+    ("activities", "uncertainty.gsd95"): (
+        "或 lognormal 的 GSD95 = gsd²（ecoinvent 的 SD95），二者填一",
+        "or lognormal: GSD95 = gsd squared (ecoinvent's SD95); one of the two"),
     ("activities", "uncertainty.sd"): ("normal 的标准差（同单位）",
         "normal: standard deviation, same unit"),
     ("activities", "uncertainty.min"): (
@@ -273,6 +276,9 @@ COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("factors", "uncertainty.gsd"): (
         "lognormal 的几何标准差 exp(σ)，>= 1（不是 GSD95）",
         "lognormal: geometric SD exp(sigma), >= 1 (not the GSD95)"),
+    ("factors", "uncertainty.gsd95"): (
+        "或 lognormal 的 GSD95 = gsd²（ecoinvent 的 SD95），二者填一",
+        "or lognormal: GSD95 = gsd squared (ecoinvent's SD95); one of the two"),
     ("factors", "uncertainty.sd"): ("normal 的标准差（同单位）",
         "normal: standard deviation, same unit"),
     ("factors", "uncertainty.min"): (
