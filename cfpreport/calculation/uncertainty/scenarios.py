@@ -37,9 +37,10 @@ REGIONAL = re.compile(r"^electricity_grid_(\d{4})_([a-z]+)$")
 SCENARIOS = ("electricity_footprint", "electricity_grid_co2", "regional_grid",
              "allocation_mass")
 
-#: Provinces by regional grid, as the MEE/NBS announcements of regional grid factors
-#: group them (a province is recognised where a company address starts with it).
-#: Inner Mongolia lies in two grids (west: north, east: northeast): never guessed.
+#: Provinces by regional grid, as cfpreport reads the regional grids of the MEE/NBS
+#: announcements (not checked against their text, like the factors themselves); a
+#: province is recognised where a company address starts with it. Inner Mongolia lies
+#: in two grids (west: north, east: northeast): never guessed.
 PROVINCE_REGIONS = {
     "north": ("北京", "天津", "河北", "山西", "山东"),
     "northeast": ("辽宁", "吉林", "黑龙江"),
