@@ -453,3 +453,17 @@ def test_a_spread_may_be_written_with_gsd95_or_without_its_distribution() -> Non
     assert spreads[0].sigma == pytest.approx(spreads[1].sigma)
     assert [s.distribution for s in spreads] == ["lognormal", "lognormal", "normal",
                                                  "triangular"]
+
+
+def test_the_dqr_lists_each_activitys_scores_for_a_data_quality_table() -> None:
+    study = make_study([activity(300, pedigree={"reliability": 1}),
+                        activity(100, data_type="secondary"),
+                        activity(100, {"distribution": "normal", "sd": 5})], factors=[FIXED])
+    rows = analysed(study)["p1"]["dqr"]["activities"]
+    assert [r["weight"] for r in rows] == pytest.approx([0.6, 0.2, 0.2])
+    assert [r["scores_from"] for r in rows] == ["study", "data type default",
+                                                "data type default"]
+    assert (rows[0]["reliability"], rows[0]["completeness"]) == (1, 2)  # 2: primary default
+    assert rows[1]["technological"] == 3  # secondary default
+    assert [r["amount_spread"]["origin"] for r in rows] == ["pedigree", "data type default",
+                                                            "stated"]

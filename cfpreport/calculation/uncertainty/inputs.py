@@ -37,6 +37,7 @@ class ActivityInput:
     coefficient: float
     amount: Spread
     scores: dict[str, int]
+    scored: bool  # whether the study gave any pedigree score (else all are defaults)
     kgco2e: float  # the point result, from the calculation
 
 
@@ -70,14 +71,15 @@ def study_inputs(study: Study, results: Results) -> Inputs:
         else:
             amount = lognormal(activity.amount, pedigree.sigma(
                 scores, pedigree.BASIC_GSD95[basic_kind(activity.gas, record["denominator"])]),
-                "pedigree")
+                "pedigree" if activity.pedigree is not None else "data type default")
         activities.append(ActivityInput(
             product=record["product"], row=int(record["row"]), stage=record["stage"],
             factor=key, factor_id=activity.factor, gas=activity.gas,
             data_type=activity.data_type,
             name=activity.label or record["factor_name"],
             coefficient=float(record["conversion"] * record["kg_per_denominator"] / divisor),
-            amount=amount, scores=scores, kgco2e=float(record["kgco2e"])))
+            amount=amount, scores=scores, scored=activity.pedigree is not None,
+            kgco2e=float(record["kgco2e"])))
     return Inputs(activities, factors, names)
 
 

@@ -37,14 +37,20 @@ def weights(activities: list[ActivityInput]) -> list[float]:
 
 
 def dqr(activities: list[ActivityInput]) -> dict[str, Any]:
-    """The product's data-quality rating, its class, its indicators and primary share."""
+    """The product's data-quality rating, its class, its indicators and primary share,
+    and each activity's scores and weight (a data-quality table's rows)."""
     shares = weights(activities)
     indicators = {name: math.fsum(w * a.scores[pedigree_name]
                                   for w, a in zip(shares, activities, strict=True))
                   for name, pedigree_name in PEF_INDICATORS.items()}
     rating = sum(indicators.values()) / 4
     return {"rating": rating, "class": dqr_class(rating), "indicators": indicators,
-            "primary_data_share": primary_data_share(activities)}
+            "primary_data_share": primary_data_share(activities),
+            "activities": [{"row": a.row, "stage": a.stage, "name": a.name,
+                            "data_type": a.data_type, "weight": w, **a.scores,
+                            "scores_from": "study" if a.scored else "data type default",
+                            "amount_spread": a.amount.description()}
+                           for w, a in zip(shares, activities, strict=True)]}
 
 
 def dqr_class(rating: float) -> str:
