@@ -35,6 +35,7 @@ def results_text(study: Study, results: Results) -> str:
     blocks = [f"{study.report.number}  factor set {results.factor_set.name} "
               f"{results.factor_set.version}  GWP {results.settings.gwp}"]
     totals = results.products.set_index("product")
+    intervals = uncertainty_lines(study, results)
     for product in study.products:
         stages = results.stages[results.stages["product"] == product.id]
         rows = [[STAGE_LABELS[r.stage], r.shown, f"{r.share} %"] for r in stages.itertuples()]
@@ -48,8 +49,31 @@ def results_text(study: Study, results: Results) -> str:
             note += ("\nnote: shares are computed from the shown values and add up to "
                      f"{total['shares_total']} % (set study.shares: largest-remainder to force "
                      "100.00 %)")
-        blocks.append(title + "\n" + table(["stage", unit, "share"], rows, right={1, 2}) + note)
+        blocks.append(title + "\n" + table(["stage", unit, "share"], rows, right={1, 2}) + note
+                      + "\n" + intervals[product.id])
     return "\n".join(blocks)
+
+
+def uncertainty_lines(study: Study, results: Results) -> dict[str, str]:
+    """Per product: the Monte Carlo 95 % interval of the total and the DQR, in a line."""
+    from cfpreport.calculation import rounding
+    from cfpreport.calculation.calculate import KG_PER_DISPLAY_UNIT
+    from cfpreport.calculation.uncertainty import uncertainty_analysis
+
+    analysis = uncertainty_analysis(study, results)["products"]
+    kg_per_unit, decimals = KG_PER_DISPLAY_UNIT[study.study.unit], study.study.decimals
+    lines = {}
+    for product_id, found in analysis.items():
+        spread, dqr = found["uncertainty"], found["dqr"]
+        low, high = (rounding.text(value) for value in rounding.shown_values(
+            [spread["p2_5"], spread["p97_5"]], kg_per_unit, decimals))
+        lines[product_id] = (
+            f"95 % interval {low} .. {high} {results.display_unit} (Monte Carlo, "
+            f"{spread['runs']} runs, seed {spread['seed']}); DQR {dqr['rating']:.2f} "
+            f"({dqr['class'].replace('_', ' ')}"
+            + ("" if any(row["scores_from"] == "study" for row in dqr["activities"])
+               else ", from the data types' default scores") + ")")
+    return lines
 
 
 def scenarios_text(study: Study, results: Results) -> str:
