@@ -475,3 +475,21 @@ def test_calc_prints_each_products_interval_and_dqr() -> None:
     # zw32: p2_5 61.62 kg, p97_5 74.36 kg (seed 14067), printed in t to 4 decimals
     assert ("95 % interval 0.0616 .. 0.0744 tCO2e (Monte Carlo, 10000 runs, seed 14067); "
             "DQR 1.25 (excellent, from the data types' default scores)") in result.output
+
+
+def test_scenarios_by_hand_on_the_seed_000_sample() -> None:
+    # zw32 uses (17175 + 28022 + 1967) kWh / 406 units = 116.167 kWh per unit at 0.5366;
+    # the footprint scenario prices it at 0.6205 (2023, nearest to 2022): + 116.167 x
+    # 0.0839 = + 9.7464 kg; the company address starts with 安徽: East China grid 0.5617
+    from cfpreport.pipeline import load_and_calculate
+
+    calculated = load_and_calculate(YUANYU)
+    found = uncertainty_analysis(calculated.study, calculated.results)["products"]["zw32"]
+    total = float(calculated.results.products.set_index("product").loc["zw32", "kgco2e"])
+    kwh = (17175 + 28022 + 1967) / 406
+    footprint = found["scenarios"]["electricity_footprint"]
+    assert footprint["total_kgco2e"] == pytest.approx(total + kwh * (0.6205 - 0.5366))
+    assert footprint["change_percent"] == pytest.approx(100 * kwh * 0.0839 / total)
+    regional = found["scenarios"]["regional_grid"]
+    assert regional["total_kgco2e"] == pytest.approx(total + kwh * (0.5617 - 0.5366))
+    assert (regional["region"], regional["region_from"]) == ("east", "company.address")
