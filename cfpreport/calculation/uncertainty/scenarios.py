@@ -28,7 +28,7 @@ import pandas as pd
 
 from cfpreport.calculation.calculate import Results
 from cfpreport.calculation.factors import Factor, FactorSet
-from cfpreport.calculation.units import conversion_factor
+from cfpreport.calculation.units import UnitError, conversion_factor
 from cfpreport.input.study import Study
 
 ELECTRICITY_KINDS = ("grid_co2", "electricity_footprint")
@@ -146,7 +146,11 @@ def repriced_electricity(name: str, frame: pd.DataFrame, factor_set: FactorSet,
     substitutions = [substitution(factor_set, old, new) for old, new in replace.items()]
     scenario = Scenario(name, detail="electricity re-priced: " + "; ".join(
         f"{s['from']} -> {s['to']}" for s in substitutions), substitutions=substitutions)
-    scenario.totals = totals(frame, replaced_results(frame, factor_set, replace))
+    try:
+        scenario.totals = totals(frame, replaced_results(frame, factor_set, replace))
+    except UnitError as err:  # a study's own electricity factor in an unusual unit
+        return Scenario(name, "unit_mismatch", f"an amount does not convert to the "
+                        f"scenario factor's unit: {err}")
     return scenario
 
 

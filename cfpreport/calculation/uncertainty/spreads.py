@@ -80,7 +80,9 @@ def stated(point: float, given: StatedUncertainty, origin: str = "stated") -> Sp
         return lognormal(point, given.sigma, origin)
     if given.distribution == "normal":
         return Spread("normal", point, sd=given.sd, origin=origin)
-    mode = point if given.mode is None else given.mode
+    # the point value is the mode unless one is stated; loading refuses a range that
+    # misses it, and a study built in code is held to the range here
+    mode = min(max(point, given.min), given.max) if given.mode is None else given.mode
     return Spread(given.distribution, point, low=given.min, mode=mode, high=given.max,
                   origin=origin)
 
