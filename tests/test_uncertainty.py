@@ -493,3 +493,31 @@ def test_scenarios_by_hand_on_the_seed_000_sample() -> None:
     regional = found["scenarios"]["regional_grid"]
     assert regional["total_kgco2e"] == pytest.approx(total + kwh * (0.5617 - 0.5366))
     assert (regional["region"], regional["region_from"]) == ("east", "company.address")
+
+
+def test_more_runs_than_memory_keeps_are_refused_at_runs(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from tests.test_bad_inputs import BASE, assert_refused, located_lines, run
+
+    # one product of three stages: 4 sums; 32 000 000 / 4 = 8 000 000 runs at most
+    study = BASE.replace("  factor_set: cn-2022\n",
+                         "  factor_set: cn-2022\n  uncertainty: {runs: 1000000}\n")
+    assert run(tmp_path, monkeypatch, study).exit_code == 0
+    many = BASE.replace("  factor_set: cn-2022\n",
+                        "  factor_set: cn-2022\n  uncertainty: {runs: 1000000}\n") + "".join(
+        f"  - id: p{i}\n    name: 产品{i}\n    activities:\n"
+        f"      - {{stage: production, factor: electricity, amount: 1, unit: kWh}}\n"
+        for i in range(2, 40))
+    result = run(tmp_path, monkeypatch, many)
+    assert_refused(result)
+    (error,) = located_lines(result.output)
+    assert error.startswith("study.yaml:10:") and "study.uncertainty.runs" in error
+    assert "80 totals and stages" in error and "at most 400000 runs" in error, error
+
+
+def test_a_chunk_holds_fewer_runs_for_a_large_study() -> None:
+    from cfpreport.calculation.uncertainty.simulation import CHUNK_RUNS, chunk_runs
+
+    assert chunk_runs(62) == CHUNK_RUNS  # 50 activities, 12 factors: the full chunk
+    assert chunk_runs(1300) * 1300 <= 2**21  # 1 200 activities: 16 MB a matrix at most

@@ -269,11 +269,11 @@ def cross_field_problems(loaded: LoadedStudy) -> list[Problem]:
 
     Works on the raw data, so it runs even when other fields have shape problems.
     """
-    from cfpreport.input.uncertainty_keys import range_problems
+    from cfpreport.input.uncertainty_keys import uncertainty_problems
 
     problems = duplicate_ids(loaded, "products", "duplicate product id '{id}' (also "
                               "products[{first}]); ids name the output files and must be unique")
-    problems += range_problems(loaded)
+    problems += uncertainty_problems(loaded)
     problems += duplicate_ids(loaded, "factors", "duplicate factor id '{id}' (also "
                               "factors[{first}])")
     for product_path, product in loaded.mappings("products"):

@@ -148,9 +148,38 @@ class UncertaintySettings(Keys):
         default_factory=list, max_length=20)
 
 
+#: The most simulated values kept for percentiles (runs x every product's total and
+#: stages): 32 million doubles, 256 MB. The default 10 000 runs fit any study within
+#: the limits (100 products x 8 sums).
+MAX_KEPT_VALUES = 32_000_000
+
+
+def uncertainty_problems(loaded) -> list:
+    """Stated ranges that miss their activity's amount (or factor's value), each at its
+    key (``products[0].activities[2].uncertainty.min: ...``), and more runs than the
+    study's sums can keep in memory (at ``study.uncertainty.runs``)."""
+    return [*range_problems(loaded), *runs_problems(loaded)]
+
+
+def runs_problems(loaded) -> list:
+    runs = loaded.value("study", "uncertainty", "runs")
+    if isinstance(runs, bool) or not isinstance(runs, int) or runs <= 0:
+        return []  # the default, or a value refused as such
+    sums = 0
+    for product_path, _ in loaded.mappings("products"):
+        stages = {str(raw.get("stage")) for _, raw in
+                  loaded.mappings(*product_path, "activities")}
+        sums += 1 + len(stages)
+    if runs * sums <= MAX_KEPT_VALUES:
+        return []
+    return [loaded.problem(("study", "uncertainty", "runs"),
+                           f"{runs} runs of this study's {sums} totals and stages are more "
+                           f"than cfpreport keeps in memory; at most "
+                           f"{MAX_KEPT_VALUES // sums} runs")]
+
+
 def range_problems(loaded) -> list:
-    """Problems of stated ranges that miss their activity's amount (or factor's value),
-    each at its key: ``products[0].activities[2].uncertainty.min: ...``."""
+    """Problems of stated ranges that miss their activity's amount (or factor's value)."""
     problems = []
     items = [(path, raw, "amount") for product_path, _ in loaded.mappings("products")
              for path, raw in loaded.mappings(*product_path, "activities")]

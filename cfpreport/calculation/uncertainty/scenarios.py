@@ -193,14 +193,17 @@ def replaced_results(frame: pd.DataFrame, factor_set: FactorSet,
                      replace: dict[str, str]) -> np.ndarray:
     """Each activity's kg CO2e with some factors replaced (amounts as calculated)."""
     kg = frame["kgco2e"].to_numpy(dtype=float).copy()
+    factors = frame["factor"].to_numpy()
+    units, densities = frame["unit"].to_numpy(), frame["density"].to_numpy(dtype=float)
+    per_unit = frame["amount_per_unit"].to_numpy(dtype=float)
     for old, new in replace.items():
-        rows = (frame["factor"] == old).to_numpy()
         factor = factor_set.get(new)
-        for i in np.flatnonzero(rows):
-            record = frame.iloc[i]
-            density = None if np.isnan(record["density"]) else float(record["density"])
-            conversion = conversion_factor(record["unit"], factor.denominator, density)
-            kg[i] = record["amount_per_unit"] * conversion * factor.kg_per_denominator
+        conversions: dict[tuple, float] = {}  # one unit conversion per unit and density
+        for i in np.flatnonzero(factors == old):
+            key = (units[i], None if np.isnan(densities[i]) else float(densities[i]))
+            if key not in conversions:
+                conversions[key] = conversion_factor(key[0], factor.denominator, key[1])
+            kg[i] = per_unit[i] * conversions[key] * factor.kg_per_denominator
     return kg
 
 

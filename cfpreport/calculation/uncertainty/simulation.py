@@ -12,9 +12,11 @@ factors' normals and their uniforms. The chunk size is fixed, so a study's numbe
 depend only on its seed and runs.
 
 Memory is bounded by the chunk, not by the runs: the draws of a chunk take
-(activities + factors) x 16 384 x 8 bytes (6.6 MB for 50 activities), with a few
-temporaries of that size; the kept samples are one row of ``runs`` doubles per product
-total and stage (100 000 runs x 8 rows = 6.4 MB), needed for exact percentiles.
+(activities + factors) x 16 384 x 8 bytes (6.6 MB for 50 activities; a chunk holds fewer
+runs when that would pass 16 MB), with a few temporaries of that size; the kept samples
+are one row of ``runs`` doubles per product total and stage (100 000 runs x 8 rows =
+6.4 MB), needed for exact percentiles, and loading refuses more runs than 256 MB of
+them (``uncertainty_keys.MAX_KEPT_VALUES``).
 
 Statistics are computed on each sample divided by the same sum at the point values
 and then scaled by the calculation's own result, so a study without uncertainty gives
@@ -32,6 +34,9 @@ from cfpreport.calculation.uncertainty.inputs import Inputs
 from cfpreport.calculation.uncertainty.spreads import draw
 
 CHUNK_RUNS = 16_384
+#: The most values in one chunk's largest array (16 MB): a study of many activities, or
+#: of many products, draws fewer runs per chunk. Fixed per study, so still reproducible.
+CHUNK_VALUES = 2**21
 HISTOGRAM_BINS = 40
 
 
@@ -89,8 +94,9 @@ def simulate(inputs: Inputs, runs: int, seed: int) -> Samples:
     counts = [(sum(s.normal_draws for s in group), sum(not s.normal_draws for s in group))
               for group in (amounts, factors)]
     values = np.empty((len(keys), runs))
-    for start in range(0, runs, CHUNK_RUNS):
-        width = min(CHUNK_RUNS, runs - start)
+    chunk = chunk_runs(max(len(amounts) + len(factors), len(keys)))
+    for start in range(0, runs, chunk):
+        width = min(chunk, runs - start)
         amount_draws = draw(amounts, rng.standard_normal((counts[0][0], width)),
                             rng.random((counts[0][1], width)), width)
         factor_draws = draw(factors, rng.standard_normal((counts[1][0], width)),
@@ -100,6 +106,11 @@ def simulate(inputs: Inputs, runs: int, seed: int) -> Samples:
         multipliers = np.where(factor_points[:, None] == 0, 1.0, factor_draws / safe)
         values[:, start:start + width] = sums(amount_draws, multipliers, width)
     return Samples(keys, values, points)
+
+
+def chunk_runs(rows: int) -> int:
+    """Runs per chunk for arrays of ``rows`` rows: CHUNK_RUNS, fewer for many rows."""
+    return max(256, min(CHUNK_RUNS, CHUNK_VALUES // max(rows, 1)))
 
 
 def summary(values: np.ndarray, point_sum: float, result: float,
