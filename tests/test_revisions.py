@@ -261,3 +261,17 @@ def test_an_english_revision_prints_the_factors_english_names(issued, tmp_path):
     assert "This revision: Announcement on the release of the 2024 electricity carbon " \
            "footprint factors (2025-09-28)" in section
     assert "0.5366 kgCO2/kWh" in section and "+7.66%" in section
+
+
+def test_a_new_previous_report_rebuilds_the_revision(tmp_path):
+    (tmp_path / "T4100013.json").write_text(invoke("calc", YUANYU, "--json").output,
+                                            encoding="utf-8")
+    revision_2(tmp_path)
+    study, out = tmp_path / "study-r2.yaml", tmp_path / "out"
+    assert invoke("build", study, "-o", out, "-f", "json").exit_code == 0
+    assert "unchanged, kept" in invoke("build", study, "-o", out, "-f", "json").output
+    previous = json.loads((tmp_path / "T4100013.json").read_text())
+    previous["revision"] = 1
+    (tmp_path / "T4100013.json").write_text(json.dumps(previous), encoding="utf-8")
+    rebuilt = invoke("build", study, "-o", out, "-f", "json")
+    assert rebuilt.exit_code == 0 and "kept" not in rebuilt.output

@@ -55,7 +55,7 @@ class Uses:
     style: str | None  # report.style as written
     gwp: str | None
     factors: tuple[str, ...]  # set factors its activities name (not its own factors:)
-    images: tuple[str, ...]  # as written, relative to the study's folder
+    images: tuple[str, ...]  # as written, relative to the study's folder; and report.previous
     revision: str | None = None  # report.revision as written
 
     @property
@@ -108,6 +108,9 @@ def uses_of(data: dict, written: dict) -> Uses | None:
     images = {text("company", "images", key) for key in ("overview", "layout")}
     images |= {text("products", p, "images", key) for p in indices("products")
                for key in ("photo", "process")}
+    # A revision's previous report is read like an image: hashed (a new one rebuilds the
+    # revision), and sent with the study to a Dask worker.
+    images.add(text("report", "previous"))
     return Uses(number, text("study", "factor_set"), text("report", "style"),
                 text("study", "gwp"), tuple(sorted(f for f in factors - own if f)),
                 tuple(sorted(image for image in images if image)),

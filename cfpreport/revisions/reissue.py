@@ -122,13 +122,17 @@ def study_files(old: Path) -> IssuedFiles:
     """A study file as issued: its bytes, its images, and its results priced with its own
     factor set."""
     from cfpreport.batch.inputs import Uses
-    from cfpreport.calculation.results_json import dumps
-    from cfpreport.revisions.diffs import priced
+    from cfpreport.calculation.results_json import dumps, results_document
+    from cfpreport.pipeline import load_and_calculate
 
-    document = priced(old, None)
+    calculated = load_and_calculate(old)
+    document = results_document(calculated.study, calculated.results)
     uses = Uses.of_study(old)
     images = {}
+    previous = calculated.study.report.previous
     for name in uses.images if uses else ():
+        if name == previous:
+            continue  # the report it replaced: the new revision replaces this one
         inside_folder(old, name)
         images[name] = (old.parent / name).read_bytes()
     stem = report_stem(document["report_number"], document["revision"])
