@@ -171,3 +171,21 @@ def test_a_final_pdf_built_by_cfpreport_reissues_twice(tmp_path):
     assert "本报告为报告T4100013（第2版，排放因子集cn-20242024.2）的第3版" in joined
     assert "0.5777 kgCO2e/kWh" in text and "0.5366 kgCO2/kWh" in text
     assert "-7.11%" in text  # 0.5366 / 0.5777 - 1, the electricity-only stages
+
+
+def test_a_signed_final_report_reissues_from_its_embedded_study(tmp_path):
+    pytest.importorskip("pyhanko")
+    from tests.test_signing import PASSPHRASE, certificate
+
+    shutil.copy(YUANYU, tmp_path / "study.yaml")
+    assert invoke("build", tmp_path / "study.yaml", "-o", tmp_path / "v1", "-f",
+                  "pdf").exit_code == 0
+    p12, _ = certificate(tmp_path, "Test Signer")
+    signed = tmp_path / "signed.pdf"
+    result = invoke("sign", tmp_path / "v1" / "T4100013.pdf", "--p12", p12, "--passphrase",
+                    PASSPHRASE, "-o", signed)
+    assert result.exit_code == 0, result.output
+    result = invoke("reissue", signed, "--factor-set", "cn-2024", "-o", tmp_path / "r2")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "r2" / "previous" / "study.yaml").read_bytes() == YUANYU.read_bytes()
+    assert json.loads((tmp_path / "r2" / "T4100013-R2.json").read_text())["revision"] == 2

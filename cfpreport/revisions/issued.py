@@ -36,10 +36,6 @@ class Issued:
     results_name: str | None = None  # the results JSON's own name and bytes, from a PDF
     results_bytes: bytes | None = None
 
-    @property
-    def revision(self) -> int:
-        return self.results.get("revision") or 1
-
 
 def read_issued(path: str | Path) -> Issued:
     """Read an issued report's results JSON or final PDF; a CfpError of one line when it
