@@ -53,11 +53,13 @@ def previous_comparison(facts: Facts) -> Comparison:
     from cfpreport.revisions.issued import read_results
 
     study = facts.study
+    path = study.folder / study.report.previous
     try:
-        previous = read_results(study.folder / study.report.previous)
-    except CfpError as error:
+        previous = read_results(path)
+    except CfpError as error:  # named as the study writes it, not by its whole path
+        message = str(error).replace(str(path), study.report.previous, 1)
         raise StudyError([Problem(study.source_name, *study.position("report", "previous"),
-                                  "report.previous", str(error))]) from None
+                                  "report.previous", message)]) from None
     return compare(previous, results_document(study, facts.results))
 
 
