@@ -184,8 +184,8 @@ def test_diff_text_lists_factor_stages_and_totals():
     result = invoke("diff", YUANYU, "--from", "cn-2022", "--to", "cn-2024")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0] == ("T4100013 revision 1 (factor set cn-2022 2022.3) -> "
-                        "T4100013 revision 1 (factor set cn-2024 2024.2)")
+    assert lines[0] == ("T4100013 revision 1 (factor set cn-2022 2022.3, GWP AR5) -> "
+                        "T4100013 revision 1 (factor set cn-2024 2024.2, GWP AR5)")
     electricity = next(line for line in lines if line.startswith("electricity "))
     assert "0.5366 kgCO2/kWh" in electricity and "0.5777 kgCO2e/kWh" in electricity
     totals = [line.split() for line in lines if line.startswith("total ")]

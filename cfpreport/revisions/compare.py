@@ -34,12 +34,14 @@ class Side:
     revision: int | None
     factor_set: str
     factor_set_version: str | None
+    gwp: str | None = None  # the IPCC report of the GWP values (gases released directly)
 
     @classmethod
     def of(cls, document: dict[str, Any]) -> Side:
         factor_set = document.get("factor_set") or {}
         return cls(document.get("report_number", ""), document.get("revision"),
-                   factor_set.get("name", ""), factor_set.get("version"))
+                   factor_set.get("name", ""), factor_set.get("version"),
+                   document.get("gwp"))
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,8 @@ class Comparison:
 
 def side_dict(side: Side) -> dict[str, Any]:
     return {"report_number": side.report_number, "revision": side.revision,
-            "factor_set": {"name": side.factor_set, "version": side.factor_set_version}}
+            "factor_set": {"name": side.factor_set, "version": side.factor_set_version},
+            "gwp": side.gwp}
 
 
 def value_dict(value: Value) -> dict[str, Any]:

@@ -16,8 +16,9 @@ from cfpreport.text_tables import table
 
 def side_text(side: Side) -> str:
     version = f" {side.factor_set_version}" if side.factor_set_version else ""
+    gwp = f", GWP {side.gwp}" if side.gwp else ""
     return (f"{side.report_number} revision {side.revision or 1} "
-            f"(factor set {side.factor_set}{version})")
+            f"(factor set {side.factor_set}{version}{gwp})")
 
 
 def comparison_text(comparison: Comparison) -> str:
