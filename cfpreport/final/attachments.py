@@ -164,8 +164,8 @@ def read_embedded(pdf: Path) -> Embedded:
     except (OSError, PdfReadError, ValueError) as error:
         raise CfpError(f"{pdf}: cannot read it as a PDF: {error}") from None
     if MANIFEST_NAME not in files:
-        raise CfpError(f"{pdf}: embeds no {MANIFEST_NAME}: not a final cfpreport report "
-                       "(a draft carries no data)")
+        raise CfpError(f"{pdf} has no embedded study: only final reports made by cfpreport "
+                       f"carry one (in {MANIFEST_NAME}; a draft carries none)")
     try:
         manifest = json.loads(files[MANIFEST_NAME])
     except ValueError as error:
@@ -178,4 +178,6 @@ def read_embedded(pdf: Path) -> Embedded:
     if missing:
         raise CfpError(f"{pdf}: the manifest names files it does not embed: "
                        f"{', '.join(missing)}")
+    for name in [manifest["study"], *manifest.get("images", []), manifest["factors"]]:
+        safe_name(name)  # refused now, before anything is unpacked or compared
     return Embedded(files, manifest)

@@ -16,8 +16,6 @@ from typing import Any
 
 from cfpreport.errors import CfpError
 
-MANIFEST = "cfpreport-manifest.json"
-MANIFEST_SCHEMA = "cfpreport.attachments/1"
 RESULTS_SCHEMA = "cfpreport.results/1"
 
 
@@ -67,31 +65,13 @@ def results_of(path: Path, data: bytes, inside: str = "") -> dict[str, Any]:
 
 
 def read_pdf(path: Path) -> Issued:
-    """The embedded files of a final PDF, as its manifest names them."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """The embedded files of a final PDF, as its manifest names them (read by
+    :func:`cfpreport.final.attachments.read_embedded`, which signing and verify use too)."""
+    from cfpreport.final.attachments import read_embedded
 
-    try:
-        files = {name: contents[-1] for name, contents in PdfReader(path).attachments.items()}
-    except (OSError, PdfReadError, ValueError) as error:
-        raise CfpError(f"{path}: cannot read it as a PDF: {error}") from None
-    if MANIFEST not in files:
-        raise CfpError(f"{path} has no embedded study: only final reports made by "
-                       "cfpreport carry one")
-    try:
-        manifest = json.loads(files[MANIFEST])
-    except (ValueError, UnicodeDecodeError) as error:
-        raise CfpError(f"{path}: its {MANIFEST} is not JSON: {error}") from None
-    if not isinstance(manifest, dict) or manifest.get("schema") != MANIFEST_SCHEMA:
-        raise CfpError(f"{path}: its {MANIFEST} is not of schema {MANIFEST_SCHEMA}")
+    embedded = read_embedded(path)
+    files, manifest = embedded.files, embedded.manifest
     images = manifest.get("images") or []
-    named = [manifest.get("study"), manifest.get("results"), manifest.get("factors"), *images]
-    missing = [str(name) for name in named if name not in files]
-    if missing:
-        raise CfpError(f"{path}: its {MANIFEST} names files it does not embed: "
-                       f"{', '.join(missing)}")
-    for name in [manifest["study"], manifest["factors"], *images]:
-        inside_folder(path, name)
     return Issued(path, results_of(path, files[manifest["results"]], manifest["results"]),
                   manifest["study"], files[manifest["study"]],
                   {name: files[name] for name in images}, manifest["factors"],
