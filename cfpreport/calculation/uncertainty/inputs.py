@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 
 from cfpreport.calculation.calculate import Results
-from cfpreport.calculation.factors import Factor, FactorSet
+from cfpreport.calculation.factors import Factor
 from cfpreport.calculation.uncertainty import pedigree
 from cfpreport.calculation.uncertainty.spreads import Spread, lognormal, stated
 from cfpreport.input.study import Study
@@ -97,7 +97,3 @@ def factor_spread(factor: Factor) -> Spread:
         return stated(factor.value, factor.uncertainty, origin)
     return lognormal(factor.value, math.log(pedigree.factor_kind_gsd(factor.kind)),
                      "kind default")
-
-
-def resolved(factor_set: FactorSet, factor_id: str) -> str:
-    return factor_set.aliases.get(factor_id, factor_id)
