@@ -5,8 +5,10 @@ Recommendation (EU) 2021/2279, Annex I, section 4.6.5), from the activities' ped
 scores weighted by their share of the product's result (|kg CO2e|). The pedigree
 indicators map to PEF's: technological -> TeR, geographical -> GeR, temporal -> TiR,
 reliability -> P (precision); completeness has no place in PEF's DQR and is used only
-for the spread. Classes (PEF): <= 1.6 excellent, <= 2.0 very good, <= 3.0 good,
-<= 4.0 fair, above 4.0 poor; the class is that of the unrounded rating.
+for the spread. Classes: <= 1.6 excellent, <= 2.0 very good, <= 3.0 good, <= 4.0 fair,
+above 4.0 poor (the table of the first PEF Recommendation, 2013/179/EU, as issue 11
+asks; later PEF texts may draw "excellent" at 1.5: not yet checked against the text);
+the class is that of the unrounded rating.
 
 Hot spots: the activities in order of their share of the total, down to the smallest
 set that makes up 80 % of it, and at most 5 (a report lists a few, not a long tail).
