@@ -707,8 +707,8 @@ def test_many_shape_problems_are_reported_at_once(
         "study.yaml:3:11 report.issued: '2025/02/26' is not a date; write it as YYYY-MM-DD "
         "(e.g. 2025-02-26)",
         "study.yaml:7:3 company.adress: unknown key 'adress'; did you mean 'address'? allowed "
-        "here: name, address, legal_representative, contact, founded, overview, introduction, "
-        "images",
+        "here: name, address, legal_representative, contact, founded, credit_code, country, "
+        "overview, introduction, images",
         "study.yaml:14:20 products[0].annual_output: must be a positive number of units (got 0)",
         "study.yaml:16:17 products[0].activities[0].stage: unknown stage 'prodution'; did you "
         "mean 'production'? valid: raw_material_acquisition, raw_material_transport, "
