@@ -239,3 +239,39 @@ def test_a_batch_writes_lists_and_keeps_every_pact_file(tmp_path):
     (out / pact_names[0]).unlink()
     [rebuilt] = list(run_batch([studies], out, formats=("json", "pact"), jobs=1))
     assert (rebuilt.status, rebuilt.reason) == ("built", f"{pact_names[0]} was deleted")
+
+
+def test_a_study_that_scores_its_activities_gives_pact_its_data_quality(tmp_path):
+    study = with_masses(tmp_path)
+    scores = {"电力": dict(reliability=1, completeness=2, temporal=1, geographical=1,
+                         technological=3),
+              "柴油": dict(reliability=2, completeness=2, temporal=2, geographical=2,
+                         technological=2)}
+    text = study.read_text("utf-8")
+    for label, scored in scores.items():
+        pedigree = ", ".join(f"{key}: {value}" for key, value in scored.items())
+        text = text.replace(f"label: {label}, data_type: primary}}",
+                            f"label: {label}, data_type: primary, pedigree: {{{pedigree}}}}}")
+    study.write_text(text, "utf-8")
+    record = build_report(study, tmp_path / "out", ("json", "pact"))
+    results = json.loads(record.outputs["json"].read_text("utf-8"))
+    zw32 = next(product for product in results["products"] if product["id"] == "zw32")
+    gate = [a for a in zw32["activities"] if a["stage"] in GATE_STAGES]
+    by_hand = {}
+    for name in ("technological", "geographical", "temporal", "completeness", "reliability"):
+        weighted = [(a["kgco2e"], scores[a["label"]][name]) for a in gate]
+        by_hand[name] = sum(kg * score for kg, score in weighted) / sum(kg for kg, _ in weighted)
+    v3 = json.loads(record.outputs["T4100013.zw32.pact-v3.json"].read_text("utf-8"))
+    v2 = json.loads(record.outputs["T4100013.zw32.pact-v2.json"].read_text("utf-8"))
+    assert errors(v3, "v3") == [] and errors(v2, "v2") == []
+    for name in ("technological", "geographical", "temporal"):
+        assert float(v3["pcf"]["dqi"][f"{name}DQR"]) == pytest.approx(by_hand[name])
+    for name, score in by_hand.items():  # PACT 2.3 rates 1 to 3: 1 + (score - 1) / 2
+        assert v2["pcf"]["dqi"][f"{name}DQR"] == pytest.approx(1 + (score - 1) / 2)
+    assert v2["pcf"]["dqi"]["coveragePercent"] == 100
+    assert 2 < by_hand["technological"] < 3  # electricity's 3 and diesel's 2, weighted
+
+
+def test_default_scores_are_not_passed_on_as_data_quality(built):
+    _, files = built
+    assert all("dqi" not in files[name]["pcf"] for name in files if "pact" in name)

@@ -16,6 +16,10 @@ the README ("Machine-readable footprints"). The choices that are not obvious:
 - ``id`` is a UUID made from the report number, revision and product id, so a rebuild
   writes the same bytes and a revision names its predecessors (``precedingPfIds``);
   ``created`` is the report's issue date, never the clock.
+- ``dqi`` is written only when the study scored every cradle-to-gate activity
+  (``pedigree:``): the scores weighted by each activity's share of the footprint, on
+  PACT 3.0's 1-5 scale as they are, and on PACT 2.3's 1-3 scale linearly
+  (1 + (score - 1) / 2), with ``coveragePercent`` 100 (every activity is scored).
 """
 
 from __future__ import annotations
@@ -37,6 +41,9 @@ from cfpreport.input.study import Product, Study
 #: The stages a cradle-to-gate footprint includes: up to the factory gate.
 GATE_STAGES = ("raw_material_acquisition", "raw_material_transport", "production")
 SPEC_VERSIONS = {"v2": "2.3.0", "v3": "3.0.0"}
+#: The pedigree indicators, as the data-quality rating lists each activity's scores and
+#: as PACT names its DQRs (``technologicalDQR``, ...); 3.0 asks for the first three.
+PEDIGREE = ("technological", "geographical", "temporal", "completeness", "reliability")
 #: The namespace of the footprints' UUIDs (uuid5 of the name below): fixed forever.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://cfpreport/pact/product-footprint")
 
@@ -146,6 +153,7 @@ def product_footprint(study: Study, product: Product, entry: dict[str, Any],
     gate = [stage for stage in GATE_STAGES if stage in entry["stages"]]
     pcf_kg = sum((Decimal(repr(entry["stages"][stage])) for stage in gate), Decimal(0))
     share = primary_data_share(entry["activities"], GATE_STAGES)
+    indicators = gate_quality(entry)
     per = unit.per_v2 if version == "v2" else unit.per_v3
     carbon = {key: None if value is None else Decimal(repr(value)) / per
               for key, value in (("fossil", product.pact.fossil_carbon_kg),
@@ -203,6 +211,10 @@ def product_footprint(study: Study, product: Product, entry: dict[str, Any],
         }
         if share is not None:
             footprint["pcf"]["primaryDataShare"] = float(share)
+        if indicators is not None:
+            footprint["pcf"]["dqi"] = {"coveragePercent": 100, **{
+                f"{name}DQR": float(on_pact_2_scale(score))
+                for name, score in indicators.items()}}
     else:
         if product.pact.cpc:
             footprint["productClassifications"] = [
@@ -222,7 +234,32 @@ def product_footprint(study: Study, product: Product, entry: dict[str, Any],
             footprint["pcf"]["biogenicCarbonContent"] = text(carbon["biogenic"])
         if share is not None:
             footprint["pcf"]["primaryDataShare"] = text(share)
+        if indicators is not None:
+            footprint["pcf"]["dqi"] = {f"{name}DQR": text(indicators[name])
+                                       for name in ("technological", "geographical",
+                                                    "temporal")}
     return footprint
+
+
+def gate_quality(entry: dict[str, Any]) -> dict[str, Decimal] | None:
+    """The pedigree scores (1 best to 5) of the footprint's activities, averaged with
+    their share of it as weights, as PACT's DQRs are; None unless the study scored every
+    one of them: a data type's default scores are not an assessment to pass on."""
+    rows = [row for row in entry.get("dqr", {}).get("activities", [])
+            if row["stage"] in GATE_STAGES]
+    if not rows or any(row["scores_from"] != "study" for row in rows):
+        return None
+    sizes = {row["row"]: abs(Decimal(repr(row["weight"]))) for row in rows}
+    total = sum(sizes.values())
+    if not total:
+        return None
+    return {name: sum(sizes[row["row"]] * row[name] for row in rows) / total
+            for name in PEDIGREE}
+
+
+def on_pact_2_scale(score: Decimal) -> Decimal:
+    """A 1-5 pedigree score on PACT 2.3's 1-3 DQR scale, linearly (1 -> 1, 5 -> 3)."""
+    return 1 + (score - 1) / 2
 
 
 def footprint_id(number: str, revision: int, product_id: str) -> uuid.UUID:
