@@ -32,10 +32,12 @@ from cfpreport.report.chapters_front import (
 from cfpreport.report.chapters_results import calculation_context
 from cfpreport.report.chapters_revision import revision_history_context
 from cfpreport.report.chapters_scope import goal_and_scope_context
-from cfpreport.report.facts import Facts, recorded
+from cfpreport.report.chapters_uncertainty import HotSpot, hot_spots
+from cfpreport.report.facts import Facts, ProductFact, recorded
 from cfpreport.report.images import read_image
 from cfpreport.report.markup import Prepared, Ref
 from cfpreport.report.texts import split_paragraphs
+from cfpreport.report.uncertainty_facts import percent
 
 __all__ = ["CONTEXTS", "report_chapters"]
 
@@ -81,24 +83,35 @@ def prepare_image(prepared: Prepared, facts: Facts, relative: str | None,
 
 
 def recommendations_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
-    """Chapter 6: the hotspot recommendations, product by product."""
+    """Chapter 6: the recommendations the hot spots point to, product by product."""
     return {"hotspot_recommendations": [
         item for product in facts.products for item in hotspot_recommendations(facts, product)]}
 
 
-def hotspot_recommendations(facts: Facts, product) -> list[str]:
-    """One recommendation per kind of activity among a product's largest three."""
-    by_kind: dict[str, list[statements.Contributor]] = {}
-    for activity in statements.largest_activities(facts, product, count=3):
-        by_kind.setdefault(advice_kind(activity), []).append(activity)
-    return [facts.text("recommendation_hotspot", product=product, activities=activities,
-                       advice=facts.text(f"advice_{kind}", gas=activities[0].gas))
-            for kind, activities in by_kind.items()]
+def hotspot_recommendations(facts: Facts, product: ProductFact) -> list[str]:
+    """One recommendation per kind of activity among a product's hot spots (5.3), each
+    naming its hot spots with their shares of the total. Electricity's adds what a
+    zero-emission supply would cut at most: those activities' own emissions, from the
+    study's numbers; no other advice names a number the study does not give."""
+    by_kind: dict[str, list[HotSpot]] = {}
+    for spot in hot_spots(facts, product):
+        if spot.kgco2e > 0:  # a credit is no place to cut
+            by_kind.setdefault(advice_kind(spot), []).append(spot)
+    recommendations = []
+    for kind, spots in by_kind.items():
+        cut = None
+        if kind in statements.ELECTRICITY_KINDS:
+            cut = {"value": facts.shown(sum(spot.kgco2e for spot in spots)),
+                   "share": percent(sum(spot.fraction for spot in spots))}
+        recommendations.append(facts.text(
+            "recommendation_hotspot", product=product, activities=spots,
+            advice=facts.text(f"advice_{kind}", gas=spots[0].gas), cut=cut))
+    return recommendations
 
 
-def advice_kind(activity: statements.Contributor) -> str:
-    """Which advice snippet fits an activity: by its gas or the kind of its factor."""
-    kind = "gas" if activity.gas else activity.factor_kind
+def advice_kind(spot: HotSpot) -> str:
+    """Which advice snippet fits a hot spot: by its gas or the kind of its factor."""
+    kind = "gas" if spot.gas else spot.kind
     return kind if kind in ADVICE_KINDS else "other"
 
 

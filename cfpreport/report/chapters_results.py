@@ -13,6 +13,7 @@ from typing import Any
 from cfpreport.calculation.stages import stage_label
 from cfpreport.report import charts, statements
 from cfpreport.report.blocks import Cell, LegendEntry
+from cfpreport.report.chapters_uncertainty import hot_spots, uncertainty_context
 from cfpreport.report.facts import NOT_APPLICABLE, Facts, ProductFact
 from cfpreport.report.markup import Prepared, Ref
 
@@ -38,8 +39,10 @@ def calculation_context(facts: Facts, prepared: Prepared) -> dict[str, Any]:
         **(catalogue_results(facts, prepared) if catalogue else {}),
         "results": [] if catalogue else [product_results(facts, prepared, product)
                                          for product in facts.products],
+        # after the results' tables and figures: 5.3's are numbered after them
+        **uncertainty_context(facts, prepared, catalogue),
         "conclusions": [{"product": product, "stage": statements.largest_stage(product),
-                         "activities": statements.largest_activities(facts, product, count=3)}
+                         "activities": hot_spots(facts, product)}
                         for product in facts.products],
         "limitation_count": len(statements.limitations(facts)),
         "limitations_section": facts.text("section_limitations"),

@@ -74,7 +74,20 @@ class Text:
         return runs_width_mm(self.runs, self.size_pt, FONT_ROLES[self.bold])
 
 
-Shape = Rect | Arrow | Text
+@dataclass(frozen=True)
+class Segment:
+    """A straight line from (x1, y1) to (x2, y2): a chart's axis or marker."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: str
+    stroke_width: float = 0.3
+    dashed: bool = False
+
+
+Shape = Rect | Arrow | Text | Segment
 
 
 @dataclass(frozen=True)
@@ -127,6 +140,8 @@ def svg_shape(shape: Shape) -> str:
         return svg_rect(shape)
     if isinstance(shape, Arrow):
         return svg_arrow(shape)
+    if isinstance(shape, Segment):
+        return svg_line(shape)
     return svg_text(shape)
 
 
@@ -145,6 +160,13 @@ def svg_arrow(arrow: Arrow) -> str:
             f'stroke="{arrow.colour}" stroke-width="{arrow.stroke_width:g}"/>\n'
             f'<polygon points="{mm(base)},{mm(arrow.y - half)} {mm(tip)},{mm(arrow.y)} '
             f'{mm(base)},{mm(arrow.y + half)}" fill="{arrow.colour}"/>')
+
+
+def svg_line(line: Segment) -> str:
+    dash = ' stroke-dasharray="1.2 0.8"' if line.dashed else ""
+    return (f'<line x1="{mm(line.x1)}" y1="{mm(line.y1)}" x2="{mm(line.x2)}" '
+            f'y2="{mm(line.y2)}" stroke="{line.colour}" '
+            f'stroke-width="{line.stroke_width:g}"{dash}/>')
 
 
 def svg_text(text: Text) -> str:
@@ -202,4 +224,10 @@ def png_text(axes: Axes, text: Text) -> None:
         x += runs_width_mm([(part, vertical)], text.size_pt, FONT_ROLES[text.bold])
 
 
-PNG_DRAWERS = {Rect: png_rect, Arrow: png_arrow, Text: png_text}
+def png_line(axes: Axes, line: Segment) -> None:
+    axes.plot([line.x1, line.x2], [line.y1, line.y2], color=line.colour,
+              linewidth=line.stroke_width / PT_MM, solid_capstyle="butt",
+              linestyle=(0, (3.4, 2.3)) if line.dashed else "solid")
+
+
+PNG_DRAWERS = {Rect: png_rect, Arrow: png_arrow, Text: png_text, Segment: png_line}

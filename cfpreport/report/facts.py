@@ -28,6 +28,7 @@ from cfpreport.calculation.stages import (
 from cfpreport.input.study import Product, Study
 from cfpreport.report import texts
 from cfpreport.report.style import BUILTIN, Style
+from cfpreport.report.uncertainty_facts import Shown, analysis_of
 
 NOT_APPLICABLE = "/"
 
@@ -222,6 +223,18 @@ class Facts:
         for row in self.results.activities.itertuples(index=False):
             by_product.setdefault(row.product, []).append(row)
         return by_product
+
+    @cached_property
+    def analysis(self) -> dict[str, dict]:
+        """Each product's uncertainty analysis by id: the very data the results JSON
+        carries (its ``uncertainty``, ``dqr``, ``hot_spots``, ``sensitivity``,
+        ``scenarios``), computed once per report."""
+        return analysis_of(self.study, self.results)
+
+    @property
+    def shown(self) -> Shown:
+        """Writes an emission in kg CO2e as the report shows emissions (unit, decimals)."""
+        return Shown(self.results.settings.unit, self.results.settings.decimals)
 
     def factor_value_text(self, factor_id: str) -> str:
         """A factor's value as its source gives it; derived fuel factors to 5 digits."""

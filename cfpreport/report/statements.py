@@ -12,10 +12,8 @@ the facts.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from cfpreport.calculation.factors import Factor
-from cfpreport.calculation.rounding import shares_from_shown
 from cfpreport.calculation.stages import BOUNDARY_STAGES, STAGES, Language, stage_label
 from cfpreport.calculation.units import display_unit, quantity_of
 from cfpreport.report import texts
@@ -128,9 +126,23 @@ def limitations(facts: Facts) -> list[Limitation]:
     facts show, then the study's own."""
     found = [rule(facts) for rule in (co2_only_electricity, stages_left_out, no_material_data,
                                       unverified_factors, unanswered_statements)]
-    found.append(_limitation(facts, "limitation_uncertainty"))
+    found.append(uncertainty_defaults(facts))
     found += [Limitation(text, text) for text in facts.study.study.limitations]
     return [limitation for limitation in found if limitation is not None]
+
+
+def uncertainty_defaults(facts: Facts) -> Limitation | None:
+    """The uncertainty analysis (5.3) rests on defaults where the study gave no pedigree
+    scores for an activity or no spread for a factor: said, with how many."""
+    from cfpreport.calculation.uncertainty.inputs import factor_spread
+
+    unscored = sum(1 for product in facts.study.products for activity in product.activities
+                   if activity.pedigree is None and activity.uncertainty is None)
+    factors = [factor.text("name", facts.language) for factor in facts.used_factors
+               if factor_spread(factor).origin == "kind default"]
+    if not unscored and not factors:
+        return None
+    return _limitation(facts, "limitation_uncertainty", activities=unscored, factors=factors)
 
 
 def co2_only_electricity(facts: Facts) -> Limitation | None:
@@ -232,19 +244,3 @@ def largest_stage(product: ProductFact) -> Contributor | None:
     return Contributor(top.label, top.value, top.share)
 
 
-def largest_activities(facts: Facts, product: ProductFact, count: int = 3
-                       ) -> list[Contributor]:
-    """The activities that contribute most to a product's total, largest first.
-
-    Shares follow the report's convention: the shown value over the shown total.
-    """
-    # Largest first; equal results keep study order (a stable sort).
-    rows = sorted(facts.activities_of(product), key=lambda row: -row.kgco2e)[:count]
-    shown = [Decimal(row.shown) for row in rows]
-    shares = shares_from_shown(shown, Decimal(product.total))
-    return [Contributor(
-        activity_label(facts, row), row.shown,
-        format(share, "f"),
-        activity_kind(facts, row),
-        row.gas if isinstance(row.gas, str) else "")
-        for row, share in zip(rows, shares, strict=True)]
