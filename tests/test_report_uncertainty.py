@@ -163,3 +163,43 @@ def test_a_study_without_spread_prints_a_zero_width_interval_equal_to_its_result
         assert "模拟结果的分布" not in text  # no histogram of a single value
         assert "可再生能源电力替代" not in text  # fuel, not electricity, comes first
         assert "成品运输阶段的燃料（50.0000kgCO2e，占总量的83.33%）" in text
+
+
+def dqr_table(model):
+    from cfpreport.report.blocks import Table
+
+    return next(block for block in model.blocks
+                if isinstance(block, Table) and "数据质量评分" in block.caption)
+
+
+def test_the_data_quality_table_never_shows_a_default_as_an_assessment():
+    """Scored by the study: its scores; partly scored: the defaults in brackets; not
+    scored: one cell saying so. 100 and 300 kWh x 0.5: 50 and 150 kg of 200, weights
+    25.00 % and 75.00 %;
+    DQR by hand: TeR 0.25x3 + 0.75x1 = 1.5, GeR 0.25x2 + 0.75x1 = 1.25, TiR 0.25x1 +
+    0.75x1 = 1, P 0.25x4 + 0.75x2 = 2.5; (1.5 + 1.25 + 1 + 2.5) / 4 = 1.5625 -> 1.56."""
+    from cfpreport.report.model import build_report_model
+    from tests.conftest import make_study, priced
+
+    factor = {"id": "power", "name": "电", "value": 0.5, "unit": "kgCO2e/kWh",
+              "source": "测试"}
+    study = make_study([
+        {"stage": "production", "factor": "power", "amount": 100, "unit": "kWh",
+         "pedigree": {"reliability": 4, "completeness": 3, "temporal": 1,
+                      "geographical": 2, "technological": 3}},
+        {"stage": "distribution", "factor": "power", "amount": 300, "unit": "kWh"},
+    ], factors=[factor], uncertainty={"runs": 200})
+    model = build_report_model(study, priced(study))
+    rows = [[cell.text for cell in row] for row in dqr_table(model).rows]
+    assert rows[0][2:] == ["4", "3", "1", "2", "3", "25.00%"]
+    assert rows[1][2:] == ["未评定，采用初级数据缺省值（2、2、1、1、1）", "75.00%"]
+    assert rows[2][1].startswith("DQR = 1.56（优秀）")
+
+    partly = make_study([{"stage": "production", "factor": "power", "amount": 100,
+                          "unit": "kWh", "pedigree": {"reliability": 4}}],
+                        factors=[factor], uncertainty={"runs": 200})
+    model = build_report_model(partly, priced(partly))
+    table = dqr_table(model)
+    assert [cell.text for cell in table.rows[0]][2:] == [
+        "4", "（2）", "（1）", "（1）", "（1）", "100.00%"]
+    assert "括号内的评分为研究未给出、按数据类型取的缺省值" in table.notes[0]

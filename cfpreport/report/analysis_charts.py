@@ -16,8 +16,8 @@ from cfpreport.report.blocks import text_runs
 from cfpreport.report.charts import INK, MUTED, PALETTE, TextStyle, text_lines
 from cfpreport.report.drawing import Drawing, Rect, Segment, Shape, Text
 
-TICK = TextStyle(6.5, 6.5)
-NAME = TextStyle(6.5, 5.5)
+TICK = TextStyle(7.0, 7.0)
+NAME = TextStyle(7.0, 6.0)
 INSIDE, OUTSIDE = PALETTE[1], PALETTE[2]  # bars inside / outside the 95 % interval
 LOW_COLOUR, HIGH_COLOUR = PALETTE[2], PALETTE[0]  # tornado: the 2.5th / 97.5th percentile
 RESULT_COLOUR = PALETTE[5]

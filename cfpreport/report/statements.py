@@ -137,7 +137,7 @@ def uncertainty_defaults(facts: Facts) -> Limitation | None:
     from cfpreport.calculation.uncertainty.inputs import factor_spread
 
     unscored = sum(1 for product in facts.study.products for activity in product.activities
-                   if activity.pedigree is None and activity.uncertainty is None)
+                   if activity.pedigree is None)
     factors = [factor.text("name", facts.language) for factor in facts.used_factors
                if factor_spread(factor).origin == "kind default"]
     if not unscored and not factors:
