@@ -203,3 +203,34 @@ def test_the_data_quality_table_never_shows_a_default_as_an_assessment():
     assert [cell.text for cell in table.rows[0]][2:] == [
         "4", "（2）", "（1）", "（1）", "（1）", "100.00%"]
     assert "括号内的评分为研究未给出、按数据类型取的缺省值" in table.notes[0]
+
+
+def test_the_histogram_draws_a_bar_per_bin_darker_inside_the_interval_and_its_labels():
+    from cfpreport.report import analysis_charts
+    from cfpreport.report.drawing import Rect
+
+    labels = analysis_charts.HistogramLabels("1.0", "3.0", "2.0", "kgCO2e/台", "t")
+    drawing = analysis_charts.histogram([0, 1, 2, 3, 4], [1, 4, 4, 1], 1.0, 3.0, 2.0, labels)
+    bars = [shape for shape in drawing.shapes if isinstance(shape, Rect)]
+    # bins 0-1 and 3-4 lie outside 1.0 .. 3.0; the two tallest bars are full height
+    assert [bar.fill for bar in bars] == [analysis_charts.OUTSIDE, analysis_charts.INSIDE,
+                                          analysis_charts.INSIDE, analysis_charts.OUTSIDE]
+    assert bars[1].height == bars[2].height == 4 * bars[0].height
+    svg = drawing.svg()
+    for label in ("1.0", "3.0", "2.0"):
+        assert f">{label}</tspan>" in svg
+    assert drawing.png().startswith(b"\x89PNG")
+
+
+def test_the_tornado_draws_two_bars_per_entry_scaled_to_the_largest_change():
+    from cfpreport.report import analysis_charts
+    from cfpreport.report.drawing import Rect
+
+    bars = [analysis_charts.Bar("a", -8.0, 8.0, "-8.00%", "+8.00%"),
+            analysis_charts.Bar("b", -2.0, 4.0, "-2.00%", "+4.00%")]
+    drawing = analysis_charts.tornado(bars, "t")
+    rects = [shape for shape in drawing.shapes if isinstance(shape, Rect)]
+    assert len(rects) == 4
+    assert rects[0].width == rects[1].width == 2 * rects[3].width == 4 * rects[2].width
+    assert rects[0].x + rects[0].width == rects[1].x  # low to the left of the centre
+    assert ">+4.00%</tspan>" in drawing.svg()
