@@ -100,7 +100,7 @@ def test_scenarios_print_totals_and_changes_and_the_reason_of_those_not_made(
         yuanyu, language, reasons):
     pdf, word, results = yuanyu[language]
     for product in results["products"]:
-        scenarios = product["scenarios"]
+        scenarios = product["scenario_details"]
         assert not scenarios["electricity_grid_co2"]["made"]
         assert not scenarios["allocation_mass"]["made"]
         for text in (pdf, word):

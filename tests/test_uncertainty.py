@@ -235,7 +235,11 @@ def test_scenarios_by_hand() -> None:
     electricity = {"stage": "production", "factor": "electricity", "amount": 1000,
                    "unit": "kWh"}
     study = make_study([electricity], grid_region="south")
-    found = analysed(study)["p1"]["scenarios"]
+    analysis = analysed(study)["p1"]
+    found = analysis["scenario_details"]
+    # name -> total, of the scenarios made; the details say why the others were not
+    assert analysis["scenarios"] == {"electricity_footprint": pytest.approx(620.5),
+                                     "regional_grid": pytest.approx(386.9)}
     # the footprint factor nearest 2022 is 2023's, 0.6205: 620.5 kg, +15.636 %
     assert found["electricity_footprint"]["total_kgco2e"] == pytest.approx(620.5)
     assert found["electricity_footprint"]["change_percent"] == pytest.approx(
@@ -256,7 +260,7 @@ def test_the_region_comes_from_the_address_or_is_not_guessed() -> None:
         data["products"][0]["activities"] = [electricity]
         if address:
             data["company"]["address"] = address
-        return analysed(Study.model_validate(data))["p1"]["scenarios"]["regional_grid"]
+        return analysed(Study.model_validate(data))["p1"]["scenario_details"]["regional_grid"]
 
     east = regional("安徽省合肥市巢湖市")
     assert (east["region"], east["region_from"]) == ("east", "company.address")
@@ -277,11 +281,14 @@ def test_allocation_by_mass_shares_the_plants_annual_amount() -> None:
              "unit": "kWh", "basis": "annual"}]}
         for p, output, mass, amount in (("a", 10, 2, 600), ("b", 20, 1, 400))]
     found = analysed(Study.model_validate(data))
-    assert found["a"]["scenarios"]["allocation_mass"]["total_kgco2e"] == pytest.approx(26.83)
-    assert found["b"]["scenarios"]["allocation_mass"]["total_kgco2e"] == pytest.approx(13.415)
+    masses = {product: found[product]["scenario_details"]["allocation_mass"]
+              for product in ("a", "b")}
+    assert masses["a"]["total_kgco2e"] == pytest.approx(26.83)
+    assert masses["b"]["total_kgco2e"] == pytest.approx(13.415)
+    assert found["a"]["scenarios"]["allocation_mass"] == pytest.approx(26.83)
     del data["products"][1]["mass_kg"]
     found = analysed(Study.model_validate(data))
-    assert found["a"]["scenarios"]["allocation_mass"]["reason"] == "no_mass"
+    assert found["a"]["scenario_details"]["allocation_mass"]["reason"] == "no_mass"
 
 
 def test_calc_scenarios_prints_the_table() -> None:
@@ -487,10 +494,10 @@ def test_scenarios_by_hand_on_the_seed_000_sample() -> None:
     found = uncertainty_analysis(calculated.study, calculated.results)["products"]["zw32"]
     total = float(calculated.results.products.set_index("product").loc["zw32", "kgco2e"])
     kwh = (17175 + 28022 + 1967) / 406
-    footprint = found["scenarios"]["electricity_footprint"]
+    footprint = found["scenario_details"]["electricity_footprint"]
     assert footprint["total_kgco2e"] == pytest.approx(total + kwh * (0.6205 - 0.5366))
     assert footprint["change_percent"] == pytest.approx(100 * kwh * 0.0839 / total)
-    regional = found["scenarios"]["regional_grid"]
+    regional = found["scenario_details"]["regional_grid"]
     assert regional["total_kgco2e"] == pytest.approx(total + kwh * (0.5617 - 0.5366))
     assert (regional["region"], regional["region_from"]) == ("east", "company.address")
 

@@ -90,7 +90,7 @@ def product_analyses(facts: Facts, prepared: Prepared) -> list[dict[str, Any]]:
     for result in results:
         product = result["product"]
         result["scenario_table"] = scenario_table(
-            facts, prepared, product, facts.analysis[product.product.id]["scenarios"])
+            facts, prepared, product, facts.analysis[product.product.id]["scenario_details"])
     return results
 
 

@@ -44,8 +44,12 @@ def uncertainty_analysis(study: Study, results: Results) -> dict[str, Any]:
             "dqr": quality.dqr(activities),
             "hot_spots": quality.hot_spots(activities, total),
             "sensitivity": sensitivity(inputs, activities, total),
-            "scenarios": {s.name: {**s.description(), **scenario_total(s, product.id, total)}
-                          for s in made},
+            # name -> total of each scenario made (the contract); everything
+            # about every scenario, made or not and why, in scenario_details.
+            "scenarios": {s.name: s.totals[product.id] for s in made if s.reason is None},
+            "scenario_details": {s.name: {**s.description(),
+                                          **scenario_total(s, product.id, total)}
+                                 for s in made},
         }
     return {"products": products}
 
