@@ -10,6 +10,7 @@ import json
 import math
 from typing import Any
 
+from cfpreport.calculation import rounding
 from cfpreport.calculation.calculate import Results
 from cfpreport.calculation.ranges import ResultRangeError
 from cfpreport.calculation.uncertainty import uncertainty_analysis
@@ -31,6 +32,8 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
     for product in study.products:
         stages = stages_by_product[product.id]
         total = totals.loc[product.id]
+        activities = [activity_entry(row) for row in
+                      activities_by_product[product.id].to_dict("records")]
         products.append({
             "id": product.id,
             "name": product.name,
@@ -47,10 +50,11 @@ def results_document(study: Study, results: Results) -> dict[str, Any]:
                 "shares_total": total["shares_total"],
                 "shares_method": results.settings.shares,
             },
-            "activities": [activity_entry(row) for row in
-                           activities_by_product[product.id].to_dict("records")],
+            "activities": activities,
             # uncertainty, dqr, hot_spots, sensitivity, scenarios (README, "Results JSON")
             **analysis[product.id],
+            "hot_spots": shown_hot_spots(analysis[product.id]["hot_spots"], activities,
+                                         total["shown"]),
         })
     return {
         "schema": SCHEMA,
@@ -92,6 +96,16 @@ def used_factors(results: Results) -> list[dict[str, Any]]:
             entry["en"] = english
         factors.append(entry)
     return factors
+
+
+def shown_hot_spots(spots: list[dict[str, Any]], activities: list[dict[str, Any]],
+                    total: str) -> list[dict[str, Any]]:
+    """The hot spots with what the report prints of each (``display``): its activity's
+    shown value, its share and the running share, by the rule of the stage shares."""
+    values = [activities[spot["row"]]["display"]["value"] for spot in spots]
+    shares = rounding.running_shares(values, total)
+    return [{**spot, "display": {"value": value, "share": share, "cumulative_share": running}}
+            for spot, value, (share, running) in zip(spots, values, shares, strict=True)]
 
 
 def activity_entry(row: dict) -> dict[str, Any]:

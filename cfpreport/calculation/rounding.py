@@ -84,6 +84,16 @@ def shares_from_shown(parts: Sequence[Decimal], whole: Decimal) -> list[Decimal]
     return [round_half_up(part / whole * HUNDRED_PERCENT, SHARE_DECIMALS) for part in parts]
 
 
+def running_shares(values: Sequence[str], whole: str) -> list[tuple[str, str]]:
+    """For parts shown as ``values`` (in order, e.g. hot spots), each one's share of the
+    shown ``whole`` and the running sum's, by :func:`shares_from_shown` (the seeds' rule
+    for stage shares): an activity that is all of its stage shows its stage's share."""
+    parts = [Decimal(value) for value in values]
+    running = [sum(parts[:index + 1], Decimal(0)) for index in range(len(parts))]
+    texts = [text(share) for share in shares_from_shown(parts + running, Decimal(whole))]
+    return list(zip(texts[:len(parts)], texts[len(parts):], strict=True))
+
+
 def shares_largest_remainder(parts: Sequence[Decimal], whole: Decimal) -> list[Decimal]:
     """Shares in percent that add up to exactly 100.00 % (Hamilton method).
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cfpreport.calculation import rounding
 from cfpreport.report import statements
 from cfpreport.report.blocks import Cell, SignatureBlock, SignatureLine, Table
 from cfpreport.report.chapter_templates import ContextBuilder, TemplateChapter
@@ -37,7 +38,6 @@ from cfpreport.report.facts import Facts, ProductFact, recorded
 from cfpreport.report.images import read_image
 from cfpreport.report.markup import Prepared, Ref
 from cfpreport.report.texts import split_paragraphs
-from cfpreport.report.uncertainty_facts import percent
 
 __all__ = ["CONTEXTS", "report_chapters"]
 
@@ -101,8 +101,8 @@ def hotspot_recommendations(facts: Facts, product: ProductFact) -> list[str]:
     for kind, spots in by_kind.items():
         cut = None
         if kind in statements.ELECTRICITY_KINDS:
-            cut = {"value": facts.shown(sum(spot.kgco2e for spot in spots)),
-                   "share": percent(sum(spot.fraction for spot in spots))}
+            value = facts.shown(sum(spot.kgco2e for spot in spots))
+            cut = {"value": value, "share": rounding.running_shares([value], product.total)[0][0]}
         recommendations.append(facts.text(
             "recommendation_hotspot", product=product, activities=spots,
             advice=facts.text(f"advice_{kind}", gas=spots[0].gas), cut=cut))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cfpreport.calculation import rounding
 from cfpreport.calculation.stages import DATA_TYPE_LABELS_BY_LANGUAGE, stage_label
 from cfpreport.calculation.uncertainty.inputs import factor_spread
 from cfpreport.calculation.uncertainty.pedigree import INDICATORS
@@ -225,7 +226,6 @@ class HotSpot:
     value: str  # the activity's shown result
     share: str  # "54.72" (of the total, in %)
     cumulative: str
-    fraction: float  # the share as the analysis gives it (0..1)
     kind: str  # the kind of factor pricing it ("material" for materials), or ""
     gas: str
     kgco2e: float
@@ -235,13 +235,15 @@ def hot_spots(facts: Facts, product: ProductFact) -> list[HotSpot]:
     """The product's hot spots, in the analysis' order, named as chapter 4 names them."""
     names = factor_names(facts)
     rows_of = {row.row: row for row in facts.activities_of(product)}
+    found = facts.analysis[product.product.id]["hot_spots"]
+    shares = rounding.running_shares([rows_of[spot["row"]].shown for spot in found],
+                                     product.total)
     spots = []
-    for spot in facts.analysis[product.product.id]["hot_spots"]:
+    for spot, (share, cumulative) in zip(found, shares, strict=True):
         row = rows_of[spot["row"]]
         spots.append(HotSpot(statements.activity_label(facts, row),
                              stage_label(row.stage, facts.language, short=True),
-                             activity_label(row, names), row.shown, percent(spot["share"]),
-                             percent(spot["cumulative_share"]), spot["share"],
+                             activity_label(row, names), row.shown, share, cumulative,
                              statements.activity_kind(facts, row),
                              row.gas if isinstance(row.gas, str) else "", spot["kgco2e"]))
     return spots
