@@ -176,8 +176,10 @@ def check_reproduced(report: Path, data: bytes, verdict: Verdict) -> None:
         verdict.failed += [f"reproduced: NO: {problem}" for problem in problems]
     else:
         count = len(printed.get("products", []))
-        verdict.passed.append(f"reproduced: the embedded study and factors give the "
-                              f"{count} printed totals and their stages")
+        totals = "the printed total and its" if count == 1 else (
+            f"the {count} printed totals and their")
+        verdict.passed.append(f"reproduced: the embedded study and factors give "
+                              f"{totals} stages")
 
 
 def reprice(embedded) -> dict[str, Any]:
