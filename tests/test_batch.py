@@ -310,10 +310,16 @@ def records(out: Path) -> set[str]:
 
 
 def start_batch(studies: Path, out: Path) -> subprocess.Popen:
+    # Ctrl-C as a terminal delivers it: a test run started in the background (`cmd &`
+    # in a script) inherits SIGINT ignored, and Python then rightly keeps ignoring it.
     return subprocess.Popen([sys.executable, "-m", "cfpreport", "batch", str(studies), "-o",
                              str(out), "--jobs", "2", "-f", ",".join(QUICK)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=default_interrupt)
+
+
+def default_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
