@@ -176,3 +176,15 @@ def test_an_english_series_joins_its_last_item_with_and():
 
     assert [series(v) for v in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == [
         "", "A", "A and B", "A, B and C"]
+
+
+@pytest.mark.parametrize("sample", [s.parent.name for s in SAMPLES])
+def test_no_page_is_left_blank_before_a_long_summary_sheet(editions, sample):
+    """The English summary sheet of xingyue is taller than a page: kept whole, it moved
+    to page 3 and left page 2 with nothing but its running header and number."""
+    _, pages, _, results = editions[sample]["en"]
+    header_and_number = 120  # characters: a page with nothing else is blank
+    blank = [number for number, text in enumerate(pages, start=1)
+             if len(text.strip()) < header_and_number]
+    assert blank == []
+    assert results["report_number"] in pages[1] and "Legal representative" in pages[1]
