@@ -30,7 +30,16 @@ from cfpreport import assets
 from cfpreport.errors import StyleError
 from cfpreport.render.columns import column_widths_mm
 from cfpreport.render.properties import document_properties
-from cfpreport.report.blocks import Block, ReportModel, kept_with_next, seal_field, text_runs
+from cfpreport.report.blocks import (
+    Block,
+    Figure,
+    Heading,
+    ReportModel,
+    Table,
+    kept_with_next,
+    seal_field,
+    text_runs,
+)
 from cfpreport.report.style import shown_path
 
 CSS_FILE = "report.css"
@@ -117,11 +126,26 @@ def keep_groups(blocks: list[Block]) -> list[list[Block]]:
     """Split the blocks into groups that share a page (most groups are one block)."""
     groups: list[list[Block]] = []
     for index, block in enumerate(blocks):
-        if index and kept_with_next(blocks[index - 1], block):
+        if index and (kept_with_next(blocks[index - 1], block)
+                      or heads_a_group(blocks[index - 1], blocks[index:])):
             groups[-1].append(block)
         else:
             groups.append([block])
     return groups
+
+
+def heads_a_group(block: Block, following: list[Block]) -> bool:
+    """Whether ``block`` is a section heading whose next blocks must share a page (a
+    paragraph with the table or figure it introduces): the heading joins them. Its
+    ``break-after: avoid`` alone does not hold when WeasyPrint moves the whole group to
+    the next page, which left "4.4 Emission factors" alone on a page. A chapter heading
+    (level 1) starts its own page anyway."""
+    if not isinstance(block, Heading) or block.level < 2 or not following:
+        return False
+    first = following[0]
+    if isinstance(first, Figure) or (isinstance(first, Table) and first.keep_together):
+        return True
+    return len(following) > 1 and kept_with_next(first, following[1])
 
 
 def runs(text: str) -> Markup:
