@@ -528,3 +528,27 @@ def test_a_chunk_holds_fewer_runs_for_a_large_study() -> None:
 
     assert chunk_runs(62) == CHUNK_RUNS  # 50 activities, 12 factors: the full chunk
     assert chunk_runs(1300) * 1300 <= 2**21  # 1 200 activities: 16 MB a matrix at most
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ({"type": "log-normal", "gsd": 1.2}, {"distribution": "lognormal", "gsd": 1.2}),
+    ({"distribution": "Gaussian", "sd": 3}, {"distribution": "normal", "sd": 3}),
+    ({"type": "triangle", "low": 1, "most_likely": 2, "high": 4},
+     {"distribution": "triangular", "min": 1, "mode": 2, "max": 4}),
+    ({"distribution": "rectangular", "lower": 1, "upper": 4},
+     {"distribution": "uniform", "min": 1, "max": 4}),
+])
+def test_other_tools_spellings_of_a_spread_are_read_as_ours(written, read) -> None:
+    from cfpreport.input.uncertainty_keys import StatedUncertainty
+
+    assert StatedUncertainty.model_validate(written) == StatedUncertainty.model_validate(read)
+
+
+def test_a_key_given_both_ways_keeps_ours_and_refuses_the_other() -> None:
+    from pydantic import ValidationError
+
+    from cfpreport.input.uncertainty_keys import StatedUncertainty
+
+    with pytest.raises(ValidationError, match="low"):
+        StatedUncertainty.model_validate({"distribution": "uniform", "min": 1, "low": 0,
+                                          "max": 4})

@@ -53,6 +53,28 @@ DEFAULT_RUNS = 10_000
 DEFAULT_SEED = 14067
 
 
+#: Other spellings of the keys and of the distributions' names, as other LCA tools and
+#: spreadsheets write them; a key given both ways keeps ours (and the other is refused).
+KEY_SPELLINGS = {"type": "distribution", "low": "min", "lower": "min", "minimum": "min",
+                 "high": "max", "upper": "max", "maximum": "max", "most_likely": "mode"}
+DISTRIBUTION_SPELLINGS = {"log-normal": "lognormal", "log_normal": "lognormal",
+                          "gaussian": "normal", "triangle": "triangular",
+                          "rectangular": "uniform"}
+
+
+def with_our_spellings(data: object) -> object:
+    """A stated spread with other tools' spellings renamed to this file's."""
+    if not isinstance(data, dict):
+        return data
+    renamed = {KEY_SPELLINGS.get(key, key) if KEY_SPELLINGS.get(key) not in data else key:
+               value for key, value in data.items()}
+    name = renamed.get("distribution")
+    if isinstance(name, str):
+        renamed["distribution"] = DISTRIBUTION_SPELLINGS.get(name.strip().lower(),
+                                                             name.strip().lower())
+    return renamed
+
+
 class Keys(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -86,7 +108,9 @@ class StatedUncertainty(Keys):
     @classmethod
     def distribution_from_its_keys(cls, data: object) -> object:
         """``{gsd: 1.2}`` is a lognormal, ``{sd: 3}`` a normal, ``{min, mode, max}`` a
-        triangular; a bare ``{min, max}`` could be uniform or triangular: not guessed."""
+        triangular; a bare ``{min, max}`` could be uniform or triangular: not guessed.
+        Other tools' spellings (``type: log-normal``, ``low``/``high``) are read as ours."""
+        data = with_our_spellings(data)
         if not isinstance(data, dict) or "distribution" in data:
             return data
         given = {key for key, value in data.items() if value is not None}
