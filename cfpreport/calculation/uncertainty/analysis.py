@@ -17,10 +17,27 @@ from cfpreport.calculation.uncertainty.sensitivity import sensitivity
 from cfpreport.calculation.uncertainty.simulation import simulate, summary
 from cfpreport.input.study import Study
 
+#: The last analysis made, with the study and results it is of: one build asks for the
+#: same analysis for its report, its revision history and its results JSON, and a
+#: Monte Carlo run is worth making once. Read only: callers copy what they change.
+_latest: tuple[Study, Results, dict[str, Any]] | None = None
+
 
 def uncertainty_analysis(study: Study, results: Results) -> dict[str, Any]:
-    """``{"products": {id: {uncertainty, dqr, hot_spots, sensitivity, scenarios}}}``; a
-    product's ``scenarios`` holds every scenario, made (with its total) or not (with why)."""
+    """``{"products": {id: {uncertainty, dqr, hot_spots, sensitivity, scenarios,
+    scenario_details}}}``, made once for a given study and its results (the same
+    objects: the seed makes a second run give the same numbers anyway)."""
+    global _latest
+    latest = _latest
+    if latest is not None and latest[0] is study and latest[1] is results:
+        return latest[2]
+    analysis = analysed(study, results)
+    _latest = (study, results, analysis)
+    return analysis
+
+
+def analysed(study: Study, results: Results) -> dict[str, Any]:
+    """The analysis itself: simulation, data quality, hot spots, sensitivity, scenarios."""
     inputs = study_inputs(study, results)
     settings = study.study.uncertainty
     samples = simulate(inputs, settings.runs, settings.seed)
